@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kapittx import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tenants/", views.tenant_list, name="tenant_list"),
+    path("t/<slug:tenant_slug>/", include("receivables.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,371 @@
+"""Every change to invoice balances goes through here, so balances and statuses never drift.
+
+An invoice's figures are always re-derived from its allocation rows, never incremented:
+``balance = total - paid - credited - written off`` and the status follows the balance.
+Invoices are locked in id order (one order everywhere) before they are changed.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Q, Sum
+
+from kapittx.models import Tenant
+from kapittx.tenancy import scoped
+from receivables.models import (
+    OPEN_STATUSES,
+    ZERO,
+    Allocation,
+    CreditNote,
+    Customer,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+)
+
+CENT = Decimal("0.01")
+
+
+class LedgerError(ValueError):
+    """A ledger operation was refused; ``code`` says why, the message says it for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Split:
+    """Part of a payment or credit note to apply to one invoice."""
+
+    invoice: Invoice
+    amount: Decimal
+
+
+def _money(value, what: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        raise LedgerError("invalid_amount", f"{what} is not a number: {value!r}.") from None
+    if not amount.is_finite():
+        raise LedgerError("invalid_amount", f"{what} is not a number: {value!r}.")
+    if amount != amount.quantize(CENT):
+        raise LedgerError("invalid_amount", f"{what} has more than two decimals: {amount}.")
+    if amount < 0:
+        raise LedgerError("negative_amount", f"{what} cannot be negative: {amount}.")
+    return amount.quantize(CENT)
+
+
+def _lock_invoices(tenant_id: int, ids: Iterable[int]) -> dict[int, Invoice]:
+    rows = scoped(Invoice, tenant_id).select_for_update().filter(pk__in=set(ids)).order_by("pk")
+    return {invoice.pk: invoice for invoice in rows}
+
+
+def _refresh(invoices: Iterable[Invoice]) -> None:
+    """Re-derive paid, credited, balance, status and paid date from the allocation rows."""
+    invoices = list(invoices)
+    if not invoices:
+        return
+    sums = {
+        row["invoice_id"]: row
+        for row in Allocation.objects.filter(invoice__in=invoices)
+        .values("invoice_id")
+        .annotate(
+            paid=Sum("amount", filter=Q(payment__isnull=False)),
+            credited=Sum("amount", filter=Q(credit_note__isnull=False)),
+            last_applied=Max("applied_on"),
+        )
+    }
+    for invoice in invoices:
+        row = sums.get(invoice.pk, {})
+        invoice.amount_paid = row.get("paid") or ZERO
+        invoice.amount_credited = row.get("credited") or ZERO
+        if invoice.status == InvoiceStatus.VOID:
+            invoice.balance = ZERO
+        else:
+            invoice.balance = (
+                invoice.total
+                - invoice.amount_paid
+                - invoice.amount_credited
+                - invoice.amount_written_off
+            )
+        if invoice.balance < 0:
+            raise LedgerError(
+                "over_allocation", f"Invoice {invoice.number} would be paid more than its total."
+            )
+        invoice.status = _status_for(invoice)
+        invoice.paid_on = (
+            row.get("last_applied") if invoice.status == InvoiceStatus.PAID else None
+        )
+        invoice.save(
+            update_fields=[
+                "amount_paid", "amount_credited", "balance", "status", "paid_on",
+            ]
+        )
+
+
+def _status_for(invoice: Invoice) -> str:
+    if invoice.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
+        return invoice.status
+    if invoice.amount_written_off > 0:
+        return InvoiceStatus.WRITTEN_OFF
+    if invoice.balance == 0:
+        return InvoiceStatus.PAID
+    if invoice.balance < invoice.total:
+        return InvoiceStatus.PARTIALLY_PAID
+    return InvoiceStatus.OPEN
+
+
+@transaction.atomic
+def create_invoice(
+    tenant: Tenant,
+    customer: Customer,
+    *,
+    number: str,
+    issue_date: date,
+    due_date: date,
+    subtotal,
+    tax=ZERO,
+    currency: str | None = None,
+    external_id: str = "",
+    po_number: str = "",
+    document_url: str = "",
+    draft: bool = False,
+) -> Invoice:
+    """Create an invoice for ``customer``; open unless ``draft``."""
+    if customer.tenant_id != tenant.pk:
+        raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
+    subtotal = _money(subtotal, "Subtotal")
+    tax = _money(tax, "Tax")
+    if due_date < issue_date:
+        raise LedgerError("invalid_dates", "The due date cannot be before the issue date.")
+    if scoped(Invoice, tenant).filter(number=number).exists():
+        raise LedgerError("duplicate_number", f"Invoice number {number} already exists.")
+    total = subtotal + tax
+    return Invoice.objects.create(
+        tenant=tenant,
+        customer=customer,
+        number=number,
+        external_id=external_id,
+        issue_date=issue_date,
+        due_date=due_date,
+        currency=currency or customer.currency,
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+        balance=total,
+        status=InvoiceStatus.DRAFT if draft else InvoiceStatus.OPEN,
+        po_number=po_number,
+        document_url=document_url,
+    )
+
+
+@transaction.atomic
+def issue_invoice(invoice: Invoice) -> Invoice:
+    """Turn a draft into an open receivable."""
+    invoice = _lock_invoices(invoice.tenant_id, [invoice.pk])[invoice.pk]
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise LedgerError("not_draft", f"Invoice {invoice.number} is already issued.")
+    invoice.status = InvoiceStatus.OPEN
+    invoice.save(update_fields=["status"])
+    _refresh([invoice])
+    return invoice
+
+
+@transaction.atomic
+def record_payment(
+    tenant: Tenant,
+    customer: Customer,
+    *,
+    amount,
+    received_on: date,
+    currency: str | None = None,
+    reference: str = "",
+    method: str = "",
+    splits: Sequence[Split] | None = None,
+) -> Payment:
+    """Record a payment and apply it: to ``splits`` if given, else oldest invoice first.
+
+    Whatever is not applied stays on the payment as unallocated credit.
+    """
+    if customer.tenant_id != tenant.pk:
+        raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
+    amount = _money(amount, "Payment amount")
+    if amount == 0:
+        raise LedgerError("invalid_amount", "A payment must be more than zero.")
+    payment = Payment.objects.create(
+        tenant=tenant,
+        customer=customer,
+        amount=amount,
+        currency=currency or customer.currency,
+        received_on=received_on,
+        reference=reference,
+        method=method,
+        unallocated=amount,
+    )
+    apply(payment, splits)
+    return payment
+
+
+@transaction.atomic
+def record_credit_note(
+    tenant: Tenant,
+    customer: Customer,
+    *,
+    number: str,
+    amount,
+    issued_on: date,
+    currency: str | None = None,
+    reason: str = "",
+    splits: Sequence[Split] | None = None,
+) -> CreditNote:
+    """Record a credit note and apply it like a payment."""
+    if customer.tenant_id != tenant.pk:
+        raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
+    amount = _money(amount, "Credit note amount")
+    if amount == 0:
+        raise LedgerError("invalid_amount", "A credit note must be more than zero.")
+    if scoped(CreditNote, tenant).filter(number=number).exists():
+        raise LedgerError("duplicate_number", f"Credit note {number} already exists.")
+    note = CreditNote.objects.create(
+        tenant=tenant,
+        customer=customer,
+        number=number,
+        amount=amount,
+        currency=currency or customer.currency,
+        issued_on=issued_on,
+        reason=reason,
+        unallocated=amount,
+    )
+    apply(note, splits)
+    return note
+
+
+@transaction.atomic
+def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -> list[Allocation]:
+    """Apply the unallocated part of a payment or credit note to invoices of its customer.
+
+    With ``splits`` each named invoice gets exactly the amount given; without, open invoices
+    in the source's currency are settled oldest due date first until the money runs out.
+    """
+    source = type(source).objects.select_for_update().get(pk=source.pk)
+    tenant_id = source.tenant_id
+    if splits is None:
+        candidates = (
+            scoped(Invoice, tenant_id)
+            .filter(customer_id=source.customer_id, currency=source.currency)
+            .filter(status__in=OPEN_STATUSES)
+            .order_by("due_date", "issue_date", "pk")
+            .values_list("pk", flat=True)
+        )
+        locked = _lock_invoices(tenant_id, candidates)
+        ordered = sorted(locked.values(), key=lambda i: (i.due_date, i.issue_date, i.pk))
+        plan, left = [], source.unallocated
+        for invoice in ordered:
+            if left == 0:
+                break
+            part = min(left, invoice.balance)
+            plan.append((invoice, part))
+            left -= part
+    else:
+        locked = _lock_invoices(tenant_id, [split.invoice.pk for split in splits])
+        plan = []
+        for split in splits:
+            invoice = locked.get(split.invoice.pk)
+            if invoice is None:
+                raise LedgerError("wrong_tenant", "An invoice belongs to another tenant.")
+            plan.append((invoice, _money(split.amount, f"Amount for {invoice.number}")))
+        _check_plan(source, plan)
+
+    allocations = [
+        Allocation(
+            tenant_id=tenant_id,
+            invoice=invoice,
+            amount=part,
+            applied_on=source.received_on if isinstance(source, Payment) else source.issued_on,
+            **({"payment": source} if isinstance(source, Payment) else {"credit_note": source}),
+        )
+        for invoice, part in plan
+        if part > 0
+    ]
+    Allocation.objects.bulk_create(allocations)
+    source.unallocated -= sum((a.amount for a in allocations), ZERO)
+    source.save(update_fields=["unallocated"])
+    _refresh({invoice.pk: invoice for invoice, _ in plan}.values())
+    return allocations
+
+
+def _check_plan(source: Payment | CreditNote, plan: list[tuple[Invoice, Decimal]]) -> None:
+    per_invoice: dict[int, Decimal] = {}
+    for invoice, part in plan:
+        if part == 0:
+            raise LedgerError("invalid_amount", f"The amount for {invoice.number} is zero.")
+        if invoice.customer_id != source.customer_id:
+            raise LedgerError(
+                "wrong_customer", f"Invoice {invoice.number} belongs to another customer."
+            )
+        if invoice.currency != source.currency:
+            raise LedgerError(
+                "currency_mismatch",
+                f"Invoice {invoice.number} is in {invoice.currency}, "
+                f"the {_label(source)} in {source.currency}.",
+            )
+        if invoice.status not in OPEN_STATUSES:
+            raise LedgerError(
+                "not_open", f"Invoice {invoice.number} is {invoice.get_status_display().lower()}."
+            )
+        per_invoice[invoice.pk] = per_invoice.get(invoice.pk, ZERO) + part
+        if per_invoice[invoice.pk] > invoice.balance:
+            raise LedgerError(
+                "over_allocation",
+                f"{per_invoice[invoice.pk]} is more than the {invoice.balance} "
+                f"left on invoice {invoice.number}.",
+            )
+    wanted = sum(per_invoice.values(), ZERO)
+    if wanted > source.unallocated:
+        raise LedgerError(
+            "over_allocation",
+            f"{wanted} is more than the {source.unallocated} left on the {_label(source)}.",
+        )
+
+
+def _label(source: Payment | CreditNote) -> str:
+    return "payment" if isinstance(source, Payment) else "credit note"
+
+
+@transaction.atomic
+def void_invoice(invoice: Invoice, on: date) -> Invoice:
+    """Cancel an invoice that nothing has been applied to."""
+    invoice = _lock_invoices(invoice.tenant_id, [invoice.pk])[invoice.pk]
+    if invoice.status == InvoiceStatus.VOID:
+        raise LedgerError("not_open", f"Invoice {invoice.number} is already void.")
+    if invoice.allocations.exists() or invoice.amount_written_off:
+        raise LedgerError(
+            "has_allocations",
+            f"Invoice {invoice.number} has payments or credits applied; "
+            "issue a credit note instead.",
+        )
+    invoice.status = InvoiceStatus.VOID
+    invoice.voided_on = on
+    invoice.save(update_fields=["status", "voided_on"])
+    _refresh([invoice])
+    return invoice
+
+
+@transaction.atomic
+def write_off(invoice: Invoice, on: date) -> Invoice:
+    """Write off whatever is still owed on an open invoice."""
+    invoice = _lock_invoices(invoice.tenant_id, [invoice.pk])[invoice.pk]
+    if invoice.status not in OPEN_STATUSES:
+        raise LedgerError(
+            "not_open", f"Invoice {invoice.number} is {invoice.get_status_display().lower()}."
+        )
+    invoice.amount_written_off = invoice.balance
+    invoice.written_off_on = on
+    invoice.save(update_fields=["amount_written_off", "written_off_on"])
+    _refresh([invoice])
+    return invoice

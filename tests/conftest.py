@@ -1,0 +1,80 @@
+"""Shared fixtures: every test gets a tenant with an owner and a teammate, and an outsider
+with a tenant of their own, so checking isolation costs one line."""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from kapittx.models import Membership, Tenant, User
+from kapittx.roles import Role
+
+PASSWORD = "correct-horse-battery"
+
+
+def _require_services() -> bool:
+    return os.environ.get("KAPITTX_REQUIRE_SERVICES", "") == "1"
+
+
+def _missing(reason: str) -> None:
+    if _require_services():
+        pytest.fail(f"{reason} (KAPITTX_REQUIRE_SERVICES=1 makes this a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres(db) -> None:
+    """Need the suite to run on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        _missing("needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """Return a reachable Redis URL."""
+    url = settings.REDIS_URL
+    if not url:
+        _missing("needs Redis: set REDIS_URL=redis://…")
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2).close()
+    except OSError as exc:
+        _missing(f"Redis at {url} is not reachable: {exc}")
+    return url
+
+
+def make_member(tenant: Tenant, email: str, role: str = Role.OWNER) -> User:
+    user = User.objects.filter(email=email).first() or User.objects.create_user(email, PASSWORD)
+    Membership.objects.create(tenant=tenant, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def tenant(db) -> Tenant:
+    return Tenant.objects.create(
+        name="Acme Trading", slug="acme", base_currency="EUR", time_zone="Europe/Berlin",
+        country="DE",
+    )
+
+
+@pytest.fixture
+def other_tenant(db) -> Tenant:
+    return Tenant.objects.create(name="Globex", slug="globex", base_currency="USD")
+
+
+@pytest.fixture
+def owner(tenant) -> User:
+    return make_member(tenant, "owner@acme.test", Role.OWNER)
+
+
+@pytest.fixture
+def teammate(tenant) -> User:
+    return make_member(tenant, "collector@acme.test", Role.COLLECTOR)
+
+
+@pytest.fixture
+def outsider(other_tenant) -> User:
+    return make_member(other_tenant, "owner@globex.test", Role.OWNER)
