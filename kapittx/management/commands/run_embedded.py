@@ -4,7 +4,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -17,10 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args, **opts) -> None:
-        for key in ("data_folder_in", "data_folder_out"):
-            folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(key)
-            if folder:
-                Path(folder).mkdir(parents=True, exist_ok=True)
         python = sys.executable
         worker = subprocess.Popen(
             [python, "-m", "celery", "-A", "kapittx", "worker", "--beat", "--pool=solo",

@@ -1,0 +1,65 @@
+"""Django admin for staff. Balances are read-only here: only the ledger service writes them."""
+
+from django.contrib import admin
+
+from receivables.models import Allocation, Contact, CreditNote, Customer, Invoice, Payment
+
+LEDGER_FIELDS = [
+    "amount_paid", "amount_credited", "amount_written_off", "balance", "status", "paid_on",
+    "written_off_on", "voided_on",
+]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+class AllocationInline(admin.TabularInline):
+    model = Allocation
+    extra = 0
+    can_delete = False
+    readonly_fields = ["invoice", "payment", "credit_note", "amount", "applied_on"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "external_id", "tenant", "country", "currency", "do_not_contact"]
+    list_filter = ["tenant", "country", "currency", "do_not_contact"]
+    search_fields = ["name", "external_id"]
+    inlines = [ContactInline]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = ["number", "tenant", "customer", "due_date", "currency", "total", "balance",
+                    "status"]
+    list_filter = ["tenant", "status", "currency"]
+    search_fields = ["number", "external_id", "customer__name"]
+    readonly_fields = LEDGER_FIELDS + ["total"]
+    raw_id_fields = ["customer"]
+    inlines = [AllocationInline]
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["received_on", "tenant", "customer", "amount", "currency", "unallocated",
+                    "reference"]
+    list_filter = ["tenant", "currency"]
+    search_fields = ["reference", "customer__name"]
+    readonly_fields = ["amount", "currency", "unallocated"]
+    raw_id_fields = ["customer"]
+    inlines = [AllocationInline]
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(admin.ModelAdmin):
+    list_display = ["number", "tenant", "customer", "issued_on", "amount", "currency",
+                    "unallocated"]
+    list_filter = ["tenant", "currency"]
+    readonly_fields = ["amount", "currency", "unallocated"]
+    raw_id_fields = ["customer"]
+    inlines = [AllocationInline]
