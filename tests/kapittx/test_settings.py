@@ -4,9 +4,12 @@ import sys
 
 from django.conf import settings
 
+#: Variables of the test run that a production process would not have.
+NOT_IN_PRODUCTION = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR, env={**clean, **env}, capture_output=True, text=True,
