@@ -42,7 +42,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             ],
             "chart": aging_chart(aging.get(row.currency, {})),
         }
-        for row in reports.totals(tenant, today)
+        for row in sorted(
+            reports.totals(tenant, today),
+            key=lambda t: (t.currency != tenant.base_currency, t.currency),
+        )
     ]
     return render(
         request,

@@ -16,15 +16,22 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args, **opts) -> None:
+        stop_requested = []
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop_requested.append(True))
+
         python = sys.executable
-        worker = subprocess.Popen(
-            [python, "-m", "celery", "-A", "kapittx", "worker", "--beat", "--pool=solo",
-             "--loglevel=warning", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
-        )
-        web = subprocess.Popen(
-            [python, "manage.py", "runserver", "--noreload", opts["addr"]],
-            cwd=settings.BASE_DIR,
-        )
+        children = {
+            "worker": subprocess.Popen(
+                [python, "-m", "celery", "-A", "kapittx", "worker", "--beat", "--pool=solo",
+                 "--loglevel=warning", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+                cwd=settings.BASE_DIR,
+            ),
+            "web server": subprocess.Popen(
+                [python, "manage.py", "runserver", "--noreload", opts["addr"]],
+                cwd=settings.BASE_DIR,
+            ),
+        }
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nKapittx is running at http://{opts['addr']}/\n"
@@ -32,23 +39,21 @@ class Command(BaseCommand):
                 "Press Ctrl-C to stop the web server, the worker and beat.\n"
             )
         )
-        children = {"web server": web, "worker": worker}
         ended = None
-        try:
-            while ended is None:
-                time.sleep(0.5)
-                ended = next((n for n, c in children.items() if c.poll() is not None), None)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for child in children.values():
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            for child in children.values():
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        if ended is not None:
+        # A stop request is checked first: on Ctrl-C the children get the signal too and
+        # may be gone before this loop wakes up.
+        while not stop_requested and ended is None:
+            time.sleep(0.5)
+            ended = next((name for name, c in children.items() if c.poll() is not None), None)
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children.values():
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if ended is not None and not stop_requested:
             self.stderr.write(f"The {ended} stopped unexpectedly; everything was shut down.")
             sys.exit(1)
+        self.stdout.write("Stopped.")
