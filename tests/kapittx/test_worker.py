@@ -70,7 +70,9 @@ def test_worker_on_embedded_broker_records_the_tick(postgres, transactional_db, 
         folder.mkdir(exist_ok=True)
         with app.connection_for_write("filesystem://") as conn:
             conn.transport_options.update(
-                data_folder_in=str(folder), data_folder_out=str(folder)
+                data_folder_in=str(folder),
+                data_folder_out=str(folder),
+                control_folder=str(tmp_path / "broker-control"),
             )
             app.send_task("kapittx.tasks.tick", connection=conn)
         beat = _wait_for_heartbeat(worker)
