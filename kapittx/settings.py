@@ -169,6 +169,13 @@ ANYMAIL = {
     if key.startswith("ANYMAIL_")
 }
 
+# The embedded run keeps messages in the local outbox instead of calling any provider.
+KAPITTX_LOCAL_CHANNELS = env_bool("KAPITTX_LOCAL_CHANNELS", DEBUG)
+# Key for provider credentials kept in the database; derived from SECRET_KEY when unset.
+KAPITTX_ENCRYPTION_KEY = os.environ.get("KAPITTX_ENCRYPTION_KEY", "")
+# Public base URL, for links in messages and provider callbacks.
+KAPITTX_PUBLIC_URL = os.environ.get("KAPITTX_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 

@@ -48,6 +48,19 @@ class Customer(TenantOwned):
     preferred_channels = models.JSONField(default=list, blank=True)
     opted_out_channels = models.JSONField(default=list, blank=True)
     do_not_contact = models.BooleanField(default=False)
+    workflow = models.ForeignKey(
+        "reminders.Workflow", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="pinned_customers", help_text="Pinned workflow; empty means by segment.",
+    )
+    reminders_paused_until = models.DateField(null=True, blank=True)
+    reminders_on_hold = models.BooleanField(
+        default=False, help_text="Held until a member acts, e.g. after the customer replied."
+    )
+    reminders_hold_reason = models.CharField(max_length=200, blank=True)
+    # Payment habits, refreshed by receivables.behaviour whenever allocations change, so
+    # segments can filter on them in SQL.
+    average_days_late = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    share_paid_late = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -80,6 +93,10 @@ class Contact(TenantOwned):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=32, blank=True, help_text="E.164, e.g. +4930123456.")
     whatsapp = models.CharField(max_length=32, blank=True, help_text="E.164 WhatsApp number.")
+    opted_out_channels = models.JSONField(default=list, blank=True)
+    invalid_channels = models.JSONField(
+        default=list, blank=True, help_text="Channels whose address bounced or was refused."
+    )
 
     class Meta:
         ordering = ["customer_id", "role", "id"]

@@ -1,0 +1,22 @@
+"""The one place timeline entries are written."""
+
+from collections_app.models import TimelineEvent
+from receivables.models import Customer
+
+
+class Kind:
+    REMINDER_SENT = "reminder_sent"  # a dispatch left through its channel
+    REMINDER_FAILED = "reminder_failed"  # a dispatch failed for good
+    REPLY_RECEIVED = "reply_received"  # the customer answered a reminder
+    OPTED_OUT = "opted_out"  # STOP or unsubscribe
+    OPTED_IN = "opted_in"  # START
+    PROMISE_MADE = "promise_made"  # a promise to pay was recorded
+    CALLBACK_REQUESTED = "callback_requested"  # the customer asked to be called back
+    CONTACT_INVALID = "contact_invalid"  # an address bounced or a number was refused
+
+
+def record(customer: Customer, kind: str, message: str, **data) -> TimelineEvent:
+    """Add an entry to ``customer``'s timeline."""
+    return TimelineEvent.objects.create(
+        tenant_id=customer.tenant_id, customer=customer, kind=kind, message=message, data=data
+    )

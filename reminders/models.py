@@ -1,0 +1,274 @@
+"""Reminder data: workflows and their steps, segments, templates, send settings and the outbox."""
+
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from kapittx.models import Tenant, TenantOwned
+from receivables.models import Contact, Customer, Invoice, money_field
+from reminders.channels import CHANNEL_CHOICES
+
+
+class Tone(models.TextChoices):
+    COURTESY = "courtesy", "Courtesy"  # before or on the due date
+    REMINDER = "reminder", "Reminder"  # first nudge after the due date
+    FIRM = "firm", "Firm"  # clearly overdue, asks for action
+    FINAL = "final", "Final notice"  # last message before escalation
+
+
+class ReminderSettings(models.Model):
+    """How and when a tenant's reminders go out; one row per tenant."""
+
+    tenant = models.OneToOneField(
+        Tenant, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    send_weekdays = models.JSONField(
+        default=list, help_text="ISO weekdays allowed, 1 = Monday … 7 = Sunday."
+    )
+    send_from = models.TimeField(default=time(9, 0))
+    send_until = models.TimeField(default=time(17, 0))
+    skip_public_holidays = models.BooleanField(default=True)
+    sender_name = models.CharField(max_length=100, blank=True)
+    sender_email = models.EmailField(blank=True)
+    reply_to = models.EmailField(blank=True)
+    brand_color = models.CharField(max_length=7, default="#0f5bd8")
+    signature = models.TextField(blank=True)
+    sending_enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["tenant_id"]
+
+    def __str__(self) -> str:
+        return f"Reminder settings of {self.tenant}"
+
+    def weekdays(self) -> list[int]:
+        return self.send_weekdays or [1, 2, 3, 4, 5]
+
+
+class Workflow(TenantOwned):
+    """A cadence: ordered steps relative to the due date, optionally repeating the last."""
+
+    name = models.CharField(max_length=100)
+    is_default = models.BooleanField(default=False)
+    per_invoice = models.BooleanField(
+        default=False, help_text="One message per invoice instead of one per customer and step."
+    )
+    repeat_every_days = models.PositiveIntegerField(null=True, blank=True)
+    repeat_max_times = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="workflow_unique_name"),
+            models.UniqueConstraint(
+                fields=["tenant"], condition=Q(is_default=True), name="workflow_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Step(TenantOwned):
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="steps")
+    offset_days = models.IntegerField(help_text="Days from the due date; negative = before.")
+    channel = models.CharField(max_length=20, choices=CHANNEL_CHOICES)
+    template_key = models.CharField(max_length=60)
+    tone = models.CharField(max_length=20, choices=Tone.choices, default=Tone.REMINDER)
+    min_amount = money_field(default=0)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="For task steps: who gets the task (default: the owner).",
+    )
+
+    class Meta:
+        ordering = ["workflow_id", "offset_days", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "workflow", "offset_days", "channel"], name="step_unique_offset"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}: day {self.offset_days:+d} {self.channel}"
+
+
+class Segment(TenantOwned):
+    """Customers matching ``rules`` follow ``workflow``; the lowest priority number wins."""
+
+    name = models.CharField(max_length=100)
+    priority = models.PositiveIntegerField(default=100)
+    rules = models.JSONField(default=list, help_text="List of {field, op, value}; all must hold.")
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="segments")
+
+    class Meta:
+        ordering = ["priority", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="segment_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Template(TenantOwned):
+    """One message in one language, for every channel: email parts, short text, voice script."""
+
+    key = models.SlugField(max_length=60)
+    language = models.CharField(max_length=10, default="en")
+    name = models.CharField(max_length=100)
+    subject = models.CharField(max_length=300, blank=True)
+    body_html = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    short_text = models.TextField(blank=True, help_text="SMS and WhatsApp.")
+    voice_script = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "key", "language"], name="template_unique_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"
+
+
+class DispatchStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"  # created by the sweep, waiting for its send moment
+    QUEUED = "queued", "Queued"  # handed to a worker
+    SENDING = "sending", "Sending"  # claimed by a worker, provider being called
+    SENT = "sent", "Sent"  # the provider accepted it
+    DELIVERED = "delivered", "Delivered"
+    OPENED = "opened", "Opened"
+    CLICKED = "clicked", "Clicked"
+    REPLIED = "replied", "Replied"
+    FAILED = "failed", "Failed"  # gave up after errors
+    BOUNCED = "bounced", "Bounced"
+    BLOCKED = "blocked", "Blocked"  # a contact rule stopped it; the reason says which
+    CANCELLED = "cancelled", "Cancelled"  # nothing left to chase when its moment came
+    SKIPPED = "skipped", "Skipped"  # an older step overtaken while the sweep was not running
+
+
+PENDING_STATUSES = (DispatchStatus.PLANNED, DispatchStatus.QUEUED)
+
+
+class Dispatch(TenantOwned):
+    """One reminder in the outbox. ``key`` says what it is, so it can exist only once."""
+
+    key = models.CharField(max_length=120)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="dispatches")
+    workflow = models.ForeignKey(Workflow, null=True, on_delete=models.SET_NULL, related_name="+")
+    step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="+")
+    cycle = models.CharField(max_length=40, help_text="The day the step fell due, and repeat.")
+    channel = models.CharField(max_length=20, choices=CHANNEL_CHOICES)
+    tone = models.CharField(max_length=20, choices=Tone.choices)
+    template_key = models.CharField(max_length=60)
+    invoices = models.ManyToManyField(Invoice, through="DispatchInvoice", related_name="+")
+    status = models.CharField(
+        max_length=20, choices=DispatchStatus.choices, default=DispatchStatus.PLANNED
+    )
+    reason = models.CharField(max_length=200, blank=True, help_text="Why blocked or skipped.")
+    due_at = models.DateTimeField(help_text="When the step fell due.")
+    send_after = models.DateTimeField(help_text="The next moment the contact rules allow.")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL)
+    recipient = models.CharField(max_length=254, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body_html = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    provider_message_id = models.CharField(max_length=120, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-send_after", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "key"], name="dispatch_unique_key"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "status", "send_after"],
+                condition=Q(status__in=["planned", "queued"]),
+                name="dispatch_pending",
+            ),
+            models.Index(fields=["tenant", "customer", "created_at"], name="dispatch_tenant_cust"),
+            models.Index(fields=["provider_message_id"], name="dispatch_provider_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DispatchInvoice(TenantOwned):
+    """An invoice a reminder is about, with the balance it had when the reminder was planned."""
+
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["dispatch_id", "invoice_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "dispatch", "invoice"], name="dispatch_invoice_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispatch_id} → {self.invoice_id}"
+
+
+class DeliveryEvent(TenantOwned):
+    """A provider's report about a dispatch, kept once per provider event id."""
+
+    dispatch = models.ForeignKey(
+        Dispatch, null=True, on_delete=models.CASCADE, related_name="events"
+    )
+    provider = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "provider", "event_id"], name="delivery_event_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_type}"
+
+
+class ProviderAccount(TenantOwned):
+    """A tenant's own credentials for a provider, kept encrypted (see ``reminders.secrets``)."""
+
+    class Provider(models.TextChoices):
+        TWILIO = "twilio", "Twilio"
+        EMAIL = "email", "Email (anymail)"
+
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    secret_config = models.TextField(help_text="Encrypted JSON: account SID, token, numbers …")
+    rate_per_second = models.PositiveIntegerField(default=10)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["provider"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "provider"], name="provider_account_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} for tenant {self.tenant_id}"
