@@ -146,6 +146,8 @@ def create_invoice(
     if scoped(Invoice, tenant).filter(number=number).exists():
         raise LedgerError("duplicate_number", f"Invoice number {number} already exists.")
     total = subtotal + tax
+    if total == 0:
+        raise LedgerError("invalid_amount", "An invoice must be for more than zero.")
     return Invoice.objects.create(
         tenant=tenant,
         customer=customer,
@@ -251,8 +253,9 @@ def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -
 
     With ``splits`` each named invoice gets exactly the amount given; without, open invoices
     in the source's currency are settled oldest due date first until the money runs out.
+    The caller's ``source`` object is updated to the new unallocated remainder.
     """
-    source = type(source).objects.select_for_update().get(pk=source.pk)
+    given, source = source, type(source).objects.select_for_update().get(pk=source.pk)
     tenant_id = source.tenant_id
     if splits is None:
         candidates = (
@@ -296,6 +299,7 @@ def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -
     source.unallocated -= sum((a.amount for a in allocations), ZERO)
     source.save(update_fields=["unallocated"])
     _refresh({invoice.pk: invoice for invoice, _ in plan}.values())
+    given.unallocated = source.unallocated
     return allocations
 
 
