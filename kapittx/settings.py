@@ -156,7 +156,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "tick": {"task": "kapittx.tasks.tick", "schedule": 60.0},
+    "reminders": {"task": "reminders.tick", "schedule": 60.0},
 }
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 
 # Email goes through django-anymail; any provider it supports is one EMAIL_BACKEND away.
 EMAIL_BACKEND = os.environ.get(
@@ -194,3 +196,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Reminder channels (reminders.channels; see docs/channels.md) -------------------------
+# Platform Twilio senders, used by tenants without a Twilio ProviderAccount of their own.
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_WHATSAPP_FROM = os.environ.get("TWILIO_WHATSAPP_FROM", "")
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+# Dotted path to a twilio.http.HttpClient subclass; empty = Twilio's own (tests swap it).
+KAPITTX_TWILIO_HTTP_CLIENT = os.environ.get("KAPITTX_TWILIO_HTTP_CLIENT") or None
+# Seconds before a Twilio API call is given up (and retried later as a transient error).
+KAPITTX_TWILIO_TIMEOUT = float(os.environ.get("KAPITTX_TWILIO_TIMEOUT", "10"))

@@ -166,7 +166,9 @@ class Dispatch(TenantOwned):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="dispatches")
     workflow = models.ForeignKey(Workflow, null=True, on_delete=models.SET_NULL, related_name="+")
     step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="+")
-    cycle = models.CharField(max_length=40, help_text="The day the step fell due, and repeat.")
+    repeat = models.PositiveIntegerField(
+        default=0, help_text="0 for the step itself, n for its n-th repeat."
+    )
     channel = models.CharField(max_length=20, choices=CHANNEL_CHOICES)
     tone = models.CharField(max_length=20, choices=Tone.choices)
     template_key = models.CharField(max_length=60)
@@ -211,18 +213,21 @@ class Dispatch(TenantOwned):
 
 
 class DispatchInvoice(TenantOwned):
-    """An invoice a reminder is about, with the balance it had when the reminder was planned."""
+    """An invoice a reminder is about. An invoice is in one reminder per step and repeat."""
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="lines")
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="+")
+    repeat = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["dispatch_id", "invoice_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "dispatch", "invoice"], name="dispatch_invoice_unique"
+                fields=["tenant", "invoice", "step", "repeat"], name="dispatch_invoice_once"
             ),
         ]
+        indexes = [models.Index(fields=["tenant", "dispatch"], name="dispatch_invoice_dispatch")]
 
     def __str__(self) -> str:
         return f"{self.dispatch_id} → {self.invoice_id}"

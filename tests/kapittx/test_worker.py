@@ -1,35 +1,15 @@
 """A real Celery worker process handles the beat tick, on Redis and on the embedded broker."""
 
-import os
 import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from kapittx.celery import app
 from kapittx.models import WorkerHeartbeat
+from tests.workers import start_worker, stop
 
 pytestmark = pytest.mark.services
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-def _start_worker(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "kapittx", "worker", "--pool=solo",
-         "--loglevel=warning", "--without-gossip", "--without-mingle"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": _database_url(), **env},
-    )
 
 
 def _wait_for_heartbeat(worker: subprocess.Popen, timeout: float = 60) -> WorkerHeartbeat:
@@ -43,28 +23,20 @@ def _wait_for_heartbeat(worker: subprocess.Popen, timeout: float = 60) -> Worker
     raise AssertionError("no worker handled the tick in time")
 
 
-def _stop(worker: subprocess.Popen) -> None:
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-
-
 def test_worker_on_redis_records_the_tick(postgres, redis_url, transactional_db):
-    worker = _start_worker({"REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url})
+    worker = start_worker({"REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url})
     try:
         with app.connection_for_write(redis_url) as conn:
             app.send_task("kapittx.tasks.tick", connection=conn)
         beat = _wait_for_heartbeat(worker)
     finally:
-        _stop(worker)
+        stop(worker)
     assert beat.name.startswith("celery@")
 
 
 def test_worker_on_embedded_broker_records_the_tick(postgres, transactional_db, tmp_path):
     env = {"KAPITTX_VAR_DIR": str(tmp_path), "CELERY_BROKER_URL": "filesystem://", "REDIS_URL": ""}
-    worker = _start_worker(env)
+    worker = start_worker(env)
     try:
         folder = tmp_path / "broker"
         folder.mkdir(exist_ok=True)
@@ -77,5 +49,5 @@ def test_worker_on_embedded_broker_records_the_tick(postgres, transactional_db, 
             app.send_task("kapittx.tasks.tick", connection=conn)
         beat = _wait_for_heartbeat(worker)
     finally:
-        _stop(worker)
+        stop(worker)
     assert beat.name.startswith("celery@")

@@ -8,6 +8,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from reminders.tasks import all_queues
+
 
 class Command(BaseCommand):
     help = "Run the web server, a Celery worker and beat together; Ctrl-C stops all of them."
@@ -24,7 +26,8 @@ class Command(BaseCommand):
         children = {
             "worker": subprocess.Popen(
                 [python, "-m", "celery", "-A", "kapittx", "worker", "--beat", "--pool=solo",
-                 "--loglevel=warning", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+                 "--loglevel=warning", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                 "--queues", ",".join(all_queues())],
                 cwd=settings.BASE_DIR,
             ),
             "web server": subprocess.Popen(

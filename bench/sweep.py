@@ -1,0 +1,230 @@
+"""Benchmark: sweep a large book of open invoices, against a hand-written SQL floor, then
+render and send through the email adapter with anymail's test backend.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kapittx_bench \\
+        .venv/bin/python bench/sweep.py --tenants 100 --invoices 1000000
+
+The database must be PostgreSQL and hold nothing but benchmark data: the script migrates it
+and empties it first. Data is loaded with COPY. The sweep starts cold — every invoice's
+schedule still to be worked out, as after a bulk import — and is timed over all tenants.
+The floor is one SQL statement that selects the same due set (each open invoice's latest
+step whose day has come). The last line printed is one JSON object with the figures.
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kapittx.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+from kapittx.models import Tenant  # noqa: E402
+from reminders import engine, sending  # noqa: E402
+from reminders.models import Dispatch, DispatchStatus, ReminderSettings  # noqa: E402
+
+CUSTOMERS_PER_TENANT_SHARE = 10  # invoices per customer, on average
+SEND_SAMPLE = 3000
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def prepare_database() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
+    call_command("migrate", verbosity=0)
+    if Tenant.objects.exclude(slug__startswith="bench-").exists():
+        sys.exit("This database holds more than benchmark data; use a database of its own.")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE kapittx_tenant CASCADE")
+
+
+def copy(table: str, columns: list[str], rows) -> None:
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT text)", buffer
+        )
+
+
+def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[Tenant]:
+    """Create the tenants through the product (library and default workflow included) and
+    COPY their customers, contacts and open invoices."""
+    created = []
+    for n in range(tenants):
+        tenant = Tenant.objects.create(
+            name=f"Bench {n}", slug=f"bench-{n}", time_zone="Europe/Berlin", country="DE"
+        )
+        # A window open all day, every day, so the figures do not depend on the hour.
+        ReminderSettings.objects.filter(tenant=tenant).update(
+            send_weekdays=[1, 2, 3, 4, 5, 6, 7], send_from="00:00", send_until="23:59:59",
+            skip_public_holidays=False,
+        )
+        created.append(tenant)
+    per_tenant = invoices // tenants
+    customers_per_tenant = max(1, per_tenant // CUSTOMERS_PER_TENANT_SHARE)
+    now = datetime.now(UTC).isoformat()
+    customer_cols = [
+        "tenant_id", "external_id", "name", "address", "country", "time_zone", "language",
+        "currency", "payment_terms_days", "tags", "preferred_channels", "opted_out_channels",
+        "do_not_contact", "reminders_on_hold", "reminders_hold_reason", "created_at",
+    ]
+    copy(
+        "receivables_customer",
+        customer_cols,
+        (
+            (t.pk, f"C{c}", f"Customer {c}", "", "DE", "", "en", "EUR", 30, "[]", "[]", "[]",
+             "f", "f", "", now)
+            for t in created
+            for c in range(customers_per_tenant)
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, tenant_id FROM receivables_customer WHERE tenant_id = ANY(%s)",
+            [[t.pk for t in created]],
+        )
+        customer_ids: dict[int, list[int]] = {}
+        for pk, tenant_id in cursor.fetchall():
+            customer_ids.setdefault(tenant_id, []).append(pk)
+    copy(
+        "receivables_contact",
+        ["tenant_id", "customer_id", "name", "role", "email", "phone", "whatsapp",
+         "opted_out_channels", "invalid_channels"],
+        (
+            (tenant_id, pk, "Accounts payable", "billing", f"ap{pk}@bench.example", "", "",
+             "[]", "[]")
+            for tenant_id, ids in customer_ids.items()
+            for pk in ids
+        ),
+    )
+    invoice_cols = [
+        "tenant_id", "customer_id", "number", "external_id", "issue_date", "due_date",
+        "currency", "subtotal", "tax", "total", "amount_paid", "amount_credited",
+        "amount_written_off", "balance", "status", "po_number", "document_url",
+        "reminder_schedule_stale", "created_at",
+    ]
+
+    def invoice_rows():
+        for tenant_id, ids in customer_ids.items():
+            for i in range(per_tenant):
+                due = today + timedelta(days=rng.randint(-75, 30))
+                amount = f"{rng.randint(50, 5000)}.00"
+                yield (
+                    tenant_id, ids[i % len(ids)], f"INV-{i}", "", due - timedelta(days=30), due,
+                    "EUR", amount, "0.00", amount, "0.00", "0.00", "0.00", amount, "open", "",
+                    "", "t", now,
+                )
+
+    copy("receivables_invoice", invoice_cols, invoice_rows())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return created
+
+
+FLOOR_SQL = """
+SELECT i.id, s.id AS step_id
+FROM receivables_invoice i
+JOIN reminders_workflow w ON w.tenant_id = i.tenant_id AND w.is_default
+JOIN LATERAL (
+    SELECT s.id FROM reminders_step s
+    WHERE s.workflow_id = w.id AND i.due_date + s.offset_days <= %(today)s
+    ORDER BY s.offset_days DESC LIMIT 1
+) s ON TRUE
+WHERE i.tenant_id = ANY(%(tenants)s) AND i.status IN ('open', 'partially_paid')
+  AND i.balance > 0
+"""
+
+
+def floor(tenants: list[Tenant], today: date) -> tuple[float, int]:
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(FLOOR_SQL, {"today": today, "tenants": [t.pk for t in tenants]})
+        rows = cursor.fetchall()
+        return time.perf_counter() - started, len(rows)
+
+
+def sweep_all(tenants: list[Tenant], now: datetime) -> tuple[float, int, int]:
+    started = time.perf_counter()
+    planned = invoices_due = 0
+    for tenant in tenants:
+        result = engine.sweep(tenant, now)
+        planned += len(result.due)
+        invoices_due += sum(len(item.invoice_ids) for item in result.due)
+    return time.perf_counter() - started, planned, invoices_due
+
+
+def send_throughput(now: datetime) -> tuple[float, int]:
+    """Render and send a sample of the planned dispatches through the real email adapter."""
+    sample = list(
+        Dispatch.objects.filter(status=DispatchStatus.PLANNED, channel="email")
+        .order_by("pk")
+        .values_list("tenant_id", "pk")[:SEND_SAMPLE]
+    )
+    Dispatch.objects.filter(pk__in=[pk for _, pk in sample]).update(
+        status=DispatchStatus.QUEUED, queued_at=now
+    )
+    with override_settings(
+        EMAIL_BACKEND="anymail.backends.test.EmailBackend", KAPITTX_LOCAL_CHANNELS=False
+    ):
+        started = time.perf_counter()
+        sent = sum(sending.deliver(tenant_id, pk) == "sent" for tenant_id, pk in sample)
+        elapsed = time.perf_counter() - started
+    return elapsed, sent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tenants", type=int, default=100)
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    prepare_database()
+    now = datetime.now(UTC).replace(microsecond=0)
+    today = now.date()
+    started = time.perf_counter()
+    tenants = load(args.tenants, args.invoices, today, random.Random(args.seed))
+    log(f"loaded {args.invoices:,} invoices over {args.tenants} tenants "
+        f"in {time.perf_counter() - started:.1f} s ({settings.DATABASES['default']['NAME']})")
+    floor_s, floor_rows = floor(tenants, today)
+    log(f"floor: hand-written SQL selects {floor_rows:,} due invoices in {floor_s:.2f} s")
+    sweep_s, planned, invoices_due = sweep_all(tenants, now)
+    log(f"sweep: {planned:,} reminders for {invoices_due:,} invoices in {sweep_s:.2f} s")
+    second_s, again, _ = sweep_all(tenants, now)
+    log(f"second sweep at the same moment: {again:,} new reminders in {second_s:.2f} s")
+    send_s, sent = send_throughput(now)
+    send_per_s = sent / send_s if send_s else 0.0
+    log(f"render and send: {sent:,} emails in {send_s:.2f} s = {send_per_s:,.0f}/s")
+    print(json.dumps({
+        "invoices": args.invoices,
+        "tenants": args.tenants,
+        "dispatches": Dispatch.objects.count(),
+        "sweep_s": round(sweep_s, 2),
+        "floor_s": round(floor_s, 2),
+        "ratio": round(sweep_s / floor_s, 2) if floor_s else None,
+        "send_per_s": round(send_per_s, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main()

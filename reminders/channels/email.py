@@ -1,0 +1,115 @@
+"""Email reminders through django-anymail (any ESP it supports), with one-click unsubscribe."""
+
+import smtplib
+from email.utils import formataddr, parseaddr
+
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from reminders.channels.base import Adapter, AddressRefused, ChannelError, SendResult
+from reminders.models import Dispatch, ProviderAccount, ReminderSettings
+from reminders.secrets import provider_config
+
+UNSUBSCRIBE_SALT = "kapittx.unsubscribe"
+
+
+def unsubscribe_token(tenant_id: int, email: str) -> str:
+    """Return the signed token that opts ``email`` out of the tenant's email reminders."""
+    return signing.dumps({"t": tenant_id, "e": email.lower()}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """Return (tenant id, email) from a token, or raise signing.BadSignature."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return int(data["t"]), str(data["e"])
+
+
+def unsubscribe_url(tenant_id: int, email: str) -> str:
+    return f"{settings.KAPITTX_PUBLIC_URL}/hooks/unsubscribe/{unsubscribe_token(tenant_id, email)}/"
+
+
+def _sender(prefs: ReminderSettings | None, tenant_name: str) -> str:
+    default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if prefs is None:
+        return settings.DEFAULT_FROM_EMAIL
+    name = prefs.sender_name or (tenant_name if prefs.sender_email else default_name)
+    return formataddr((name, prefs.sender_email or default_address))
+
+
+def _connection(tenant_id: int):
+    # A tenant with its own ESP account sends through it: anymail backends take their
+    # settings (api_key, server_token …) as keyword arguments.
+    config = provider_config(tenant_id, ProviderAccount.Provider.EMAIL)
+    if config is None:
+        return None
+    options = dict(config)
+    return get_connection(options.pop("backend"), **options)
+
+
+def _api_error(exc: AnymailAPIError) -> ChannelError:
+    status = exc.status_code
+    # No status means the ESP was never reached (DNS, timeout, connection reset).
+    transient = status is None or status == 429 or status >= 500
+    detail = exc.args[0] if exc.args else type(exc).__name__
+    return ChannelError(f"Email provider error (HTTP {status}): {detail}", permanent=not transient)
+
+
+class EmailAdapter(Adapter):
+    kind = "email"
+
+    def build(self, dispatch: Dispatch) -> EmailMultiAlternatives:
+        """Return the message for ``dispatch``: text, HTML alternative, headers, metadata."""
+        prefs = ReminderSettings.objects.filter(tenant_id=dispatch.tenant_id).first()
+        from_email = _sender(prefs, dispatch.customer.tenant.name)
+        mailbox = (prefs.reply_to if prefs else "") or parseaddr(from_email)[1]
+        unsubscribe = unsubscribe_url(dispatch.tenant_id, dispatch.recipient)
+        message = EmailMultiAlternatives(
+            subject=dispatch.subject,
+            body=dispatch.body_text,
+            from_email=from_email,
+            to=[dispatch.recipient],
+            reply_to=[prefs.reply_to] if prefs and prefs.reply_to else None,
+            headers={
+                "List-Unsubscribe": f"<mailto:{mailbox}?subject=unsubscribe>, <{unsubscribe}>",
+                # RFC 8058: mailbox providers POST to the URL, no page, no confirmation.
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+            connection=_connection(dispatch.tenant_id),
+        )
+        if dispatch.body_html:
+            message.attach_alternative(dispatch.body_html, "text/html")
+        message.metadata = {"dispatch_id": str(dispatch.pk), "tenant_id": str(dispatch.tenant_id)}
+        # Some ESPs (Postmark) accept one tag only; the template says most about the message.
+        message.tags = [dispatch.template_key or "reminder"]
+        return message
+
+    def send(self, dispatch: Dispatch) -> SendResult:
+        """Send the email and return the ESP's message id."""
+        if not dispatch.recipient:
+            raise AddressRefused("No email address for this contact.")
+        message = self.build(dispatch)
+        try:
+            message.send()
+        except (AnymailRecipientsRefused, AnymailInvalidAddress) as exc:
+            raise AddressRefused(f"Email provider refused {dispatch.recipient}.") from exc
+        except AnymailAPIError as exc:
+            raise _api_error(exc) from exc
+        except (AnymailError, ImproperlyConfigured, ValueError) as exc:
+            # Invalid address syntax, unsupported feature, missing ESP settings.
+            raise ChannelError(f"Email cannot be sent: {exc}", permanent=True) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise AddressRefused(f"Mail server refused {dispatch.recipient}.") from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise ChannelError(f"Mail server unreachable: {exc}") from exc
+        status = getattr(message, "anymail_status", None)
+        message_id = status.message_id if status is not None else None
+        # Backends outside anymail (SMTP, console) report no id; the dispatch's own will do.
+        return SendResult(str(message_id) if message_id is not None else f"email-{dispatch.pk}")

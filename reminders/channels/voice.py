@@ -1,0 +1,250 @@
+"""Voice reminders through Twilio Calls: a spoken script, then press 1 to promise, 2 for a call.
+
+Twilio fetches the TwiML from ``/hooks/twilio/voice/<id>/`` when the call is answered and
+posts the key pressed to ``…/gather/``; the views in ``reminders.webhooks`` check the
+signature and call the functions here.
+"""
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.dateformat import format as format_date
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from collections_app import events
+from collections_app.events import Kind
+from collections_app.models import PromiseToPay, Task
+from reminders import delivery
+from reminders.channels.base import Adapter, AddressRefused, ChannelError, SendResult
+from reminders.channels.twilio_client import (
+    account_for,
+    client_for,
+    public_url,
+    status_callback_url,
+    twilio_errors,
+)
+from reminders.models import Dispatch
+
+PROMISE_DAYS = 7
+#: Twilio <Say> languages for the languages customers are kept in.
+SAY_LANGUAGES = {
+    "de": "de-DE",
+    "fr": "fr-FR",
+    "nl": "nl-NL",
+    "es": "es-ES",
+    "it": "it-IT",
+    "pt": "pt-PT",
+    "pl": "pl-PL",
+    "sv": "sv-SE",
+    "da": "da-DK",
+    "nb": "nb-NO",
+    "fi": "fi-FI",
+}
+#: What the call says around the script, in the languages it can say it in.
+PROMPTS = {
+    "en": {
+        "menu": "To promise payment by {date}, press 1. To be called back, press 2.",
+        "promised": "Thank you. We have noted your promise to pay by {date}. Goodbye.",
+        "callback": "Thank you. A member of our team will call you back. Goodbye.",
+        "again": "Sorry, we did not get that.",
+        "goodbye": "Goodbye.",
+        "date": "j F Y",
+    },
+    "de": {
+        "menu": "Um die Zahlung bis zum {date} zuzusagen, drücken Sie die 1. "
+        "Für einen Rückruf drücken Sie die 2.",
+        "promised": "Vielen Dank. Wir haben Ihre Zahlungszusage bis zum {date} notiert. "
+        "Auf Wiederhören.",
+        "callback": "Vielen Dank. Wir rufen Sie zurück. Auf Wiederhören.",
+        "again": "Das haben wir leider nicht verstanden.",
+        "goodbye": "Auf Wiederhören.",
+        "date": "j. F Y",
+    },
+    "fr": {
+        "menu": "Pour promettre le paiement d'ici le {date}, appuyez sur 1. "
+        "Pour être rappelé, appuyez sur 2.",
+        "promised": "Merci. Nous avons noté votre promesse de paiement d'ici le {date}. Au revoir.",
+        "callback": "Merci. Un membre de notre équipe vous rappellera. Au revoir.",
+        "again": "Désolé, nous n'avons pas compris.",
+        "goodbye": "Au revoir.",
+        "date": "j F Y",
+    },
+    "nl": {
+        "menu": "Druk op 1 om te beloven uiterlijk {date} te betalen. "
+        "Druk op 2 om teruggebeld te worden.",
+        "promised": "Dank u. We hebben uw belofte genoteerd om uiterlijk {date} te betalen. "
+        "Tot ziens.",
+        "callback": "Dank u. Een medewerker belt u terug. Tot ziens.",
+        "again": "Sorry, dat hebben we niet begrepen.",
+        "goodbye": "Tot ziens.",
+        "date": "j F Y",
+    },
+}
+
+
+class VoiceAdapter(Adapter):
+    kind = "voice"
+
+    def send(self, dispatch: Dispatch) -> SendResult:
+        """Start the call; Twilio fetches what to say from the voice URL once answered."""
+        if not dispatch.recipient:
+            raise AddressRefused("No phone number for this contact.")
+        account = account_for(dispatch.tenant_id)
+        if not account.from_number:
+            raise ChannelError("No caller number configured for voice calls.", permanent=True)
+        with twilio_errors():
+            call = client_for(account).calls.create(
+                to=dispatch.recipient,
+                from_=account.from_number,
+                url=voice_url(dispatch),
+                method="POST",
+                status_callback=status_callback_url(dispatch),
+            )
+        return SendResult(call.sid)
+
+
+def voice_url(dispatch: Dispatch) -> str:
+    return public_url(f"/hooks/twilio/voice/{dispatch.pk}/")
+
+
+def gather_url(dispatch: Dispatch, promise_by: date, retry: bool = False) -> str:
+    # The date rides in the URL Twilio signs, so the promise is for the date the
+    # customer heard, even if the call straddles midnight.
+    query = {"by": promise_by.isoformat(), **({"retry": "1"} if retry else {})}
+    return public_url(f"/hooks/twilio/voice/{dispatch.pk}/gather/?{urlencode(query)}")
+
+
+def language_of(dispatch: Dispatch) -> str:
+    """Return the customer's language code, e.g. "de" or "en-US"."""
+    customer = dispatch.customer
+    return (dispatch.language or customer.language or customer.tenant.language or "en").replace(
+        "_", "-"
+    )
+
+
+def say_language(dispatch: Dispatch) -> str:
+    """Return the Twilio <Say> language for the dispatch, e.g. "de-DE"."""
+    base, _sep, region = language_of(dispatch).partition("-")
+    base = base.lower()
+    if region:
+        return f"{base}-{region.upper()}"
+    if base == "en":
+        return "en-US" if dispatch.customer.country in {"US", "CA"} else "en-GB"
+    return SAY_LANGUAGES.get(base, "en-GB")
+
+
+def _prompts(dispatch: Dispatch) -> tuple[dict[str, str], str]:
+    base = language_of(dispatch).split("-")[0].lower()
+    if base in PROMPTS:
+        return PROMPTS[base], say_language(dispatch)
+    return PROMPTS["en"], "en-GB"
+
+
+def promise_date(dispatch: Dispatch) -> date:
+    """Return the date offered on the call: a week from today where the customer is."""
+    zone = ZoneInfo(dispatch.customer.effective_time_zone())
+    return timezone.localdate(timezone=zone) + timedelta(days=PROMISE_DAYS)
+
+
+def _spoken(day: date, dispatch: Dispatch) -> str:
+    prompts, _lang = _prompts(dispatch)
+    with translation.override(language_of(dispatch).split("-")[0].lower()):
+        return format_date(day, prompts["date"])
+
+
+def _menu(response: VoiceResponse, dispatch: Dispatch, promise_by: date, retry: bool) -> None:
+    prompts, lang = _prompts(dispatch)
+    gather = Gather(
+        num_digits=1,
+        action=gather_url(dispatch, promise_by, retry),
+        method="POST",
+        timeout=8,
+        action_on_empty_result=True,
+    )
+    gather.say(prompts["menu"].format(date=_spoken(promise_by, dispatch)), language=lang)
+    response.append(gather)
+
+
+def script_twiml(dispatch: Dispatch) -> str:
+    """Return the TwiML for an answered call: the script, then the menu."""
+    response = VoiceResponse()
+    response.say(dispatch.body_text, language=say_language(dispatch))
+    _menu(response, dispatch, promise_date(dispatch), retry=False)
+    return str(response)
+
+
+def answer_twiml(
+    dispatch: Dispatch, *, digits: str, call_sid: str, promise_by: date, retry: bool
+) -> str:
+    """Act on the key pressed and return the TwiML that closes the call (or asks again)."""
+    prompts, lang = _prompts(dispatch)
+    response = VoiceResponse()
+    if digits in {"1", "2"}:
+        with transaction.atomic():
+            # Kept once per call and key: Twilio retrying the request must not promise twice.
+            first = delivery.record_event(
+                provider="twilio",
+                event_id=f"{call_sid}:pressed:{digits}",
+                event_type="replied",
+                dispatch=dispatch,
+                payload={"CallSid": call_sid, "Digits": digits, "by": promise_by.isoformat()},
+            )
+            if first and digits == "1":
+                promise_payment(dispatch, promise_by)
+            elif first:
+                request_callback(dispatch)
+        if digits == "1":
+            spoken = _spoken(promise_by, dispatch)
+            response.say(prompts["promised"].format(date=spoken), language=lang)
+        else:
+            response.say(prompts["callback"], language=lang)
+        response.hangup()
+    elif not retry:
+        response.say(prompts["again"], language=lang)
+        _menu(response, dispatch, promise_by, retry=True)
+    else:
+        response.say(prompts["goodbye"], language=lang)
+        response.hangup()
+    return str(response)
+
+
+@transaction.atomic
+def promise_payment(dispatch: Dispatch, promised_on: date) -> PromiseToPay:
+    """Record the promise the customer made on the call."""
+    customer = dispatch.customer
+    promise = PromiseToPay.objects.create(
+        tenant_id=dispatch.tenant_id, customer=customer, promised_on=promised_on, source="voice"
+    )
+    events.record(
+        customer,
+        Kind.PROMISE_MADE,
+        f"Promised on a reminder call to pay by {promised_on:%Y-%m-%d}.",
+        promise_id=promise.pk,
+        dispatch_id=dispatch.pk,
+        source="voice",
+    )
+    return promise
+
+
+@transaction.atomic
+def request_callback(dispatch: Dispatch) -> Task:
+    """Record the customer's wish to be called back, as a task for their owner."""
+    customer = dispatch.customer
+    task = Task.objects.create(
+        tenant_id=dispatch.tenant_id,
+        customer=customer,
+        title=f"Call back {customer.name}"[:200],
+        details=f"Asked for a call back on the reminder call to {dispatch.recipient}.",
+        assignee=customer.owner,
+    )
+    events.record(
+        customer,
+        Kind.CALLBACK_REQUESTED,
+        f"Asked to be called back on {dispatch.recipient}.",
+        task_id=task.pk,
+        dispatch_id=dispatch.pk,
+    )
+    return task

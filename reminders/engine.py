@@ -1,0 +1,348 @@
+"""The sweep: which reminders are due now, written to the outbox exactly once.
+
+``plan`` reads: it takes the tenant's open invoices whose next reminder day has come (or
+whose schedule must be worked out again), places each on its workflow's timeline and
+groups what is due into reminders — one per customer, step and day, or one per invoice when
+the workflow says so. ``apply`` writes the plan: Dispatch rows whose unique key makes a
+second insert a no-op, the invoice lines, and each invoice's new position. ``sweep`` does
+both under a per-tenant lock. ``preview`` runs ``plan`` on a simulated clock and writes
+nothing.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from collections_app.models import Dispute, PromiseToPay
+from kapittx.models import Tenant
+from kapittx.tenancy import scoped
+from receivables.models import OPEN_STATUSES, Invoice
+from reminders import windows
+from reminders.models import (
+    Dispatch,
+    DispatchInvoice,
+    DispatchStatus,
+    ReminderSettings,
+    Step,
+    Workflow,
+)
+from reminders.schedule import Slot, position, slots
+from reminders.segments import workflows_for
+
+#: How many invoices to place per database round trip.
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One reminder to create: what it is (``key``), who it goes to, and its invoices."""
+
+    key: str
+    customer_id: int
+    slot: Slot
+    status: str  # planned, or skipped for slots overtaken while nothing ran
+    due_at: datetime
+    send_after: datetime
+    invoice_ids: tuple[int, ...]
+    amount: Decimal
+    currencies: tuple[str, ...]
+
+
+@dataclass
+class Plan:
+    tenant: Tenant
+    now: datetime
+    reminders: list[Planned] = field(default_factory=list)
+    # invoice id → (reminded offset, next reminder day)
+    positions: dict[int, tuple[int | None, date | None]] = field(default_factory=dict)
+
+    @property
+    def due(self) -> list[Planned]:
+        return [r for r in self.reminders if r.status == DispatchStatus.PLANNED]
+
+    @property
+    def skipped(self) -> list[Planned]:
+        return [r for r in self.reminders if r.status == DispatchStatus.SKIPPED]
+
+
+@dataclass
+class _Group:
+    customer_id: int
+    slot: Slot
+    today: date
+    invoice_ids: list[int] = field(default_factory=list)
+    amount: Decimal = Decimal(0)
+    currencies: set[str] = field(default_factory=set)
+    first_due_on: date | None = None
+
+
+def _candidates(tenant: Tenant, now: datetime, reminded: dict[int, int | None] | None):
+    """Return the open invoices to look at now, with what placing them needs."""
+    # The latest local date anywhere on earth bounds every customer's "today".
+    horizon = (now + timedelta(hours=14)).date()
+    disputed = scoped(Dispute, tenant).filter(
+        invoice=OuterRef("pk"), status=Dispute.Status.OPEN
+    )
+    promised = scoped(PromiseToPay, tenant).filter(
+        customer=OuterRef("customer_id"),
+        status=PromiseToPay.Status.OPEN,
+        promised_on__gte=now.date() - timedelta(days=1),
+    )
+    selection = Q(reminder_schedule_stale=True) | Q(next_reminder_on__lte=horizon)
+    if reminded is not None:
+        # A preview also revisits what it has placed itself on the simulated clock.
+        selection |= Q(pk__in=list(reminded))
+    return (
+        scoped(Invoice, tenant)
+        .filter(status__in=OPEN_STATUSES, balance__gt=0)
+        .filter(selection)
+        .filter(customer__do_not_contact=False, customer__reminders_on_hold=False)
+        .exclude(customer__reminders_paused_until__gte=now.date())
+        .exclude(Exists(disputed))
+        .exclude(Exists(promised))
+        .values_list(
+            "pk", "customer_id", "due_date", "balance", "currency", "reminded_offset",
+            "customer__time_zone", "customer__country",
+        )
+        .order_by("pk")
+    )
+
+
+def _timelines(tenant: Tenant) -> tuple[dict[int, list[Slot]], dict[int, Workflow]]:
+    workflows = {w.pk: w for w in scoped(Workflow, tenant)}
+    steps: dict[int, list[Step]] = defaultdict(list)
+    for step in scoped(Step, tenant).filter(workflow__in=workflows.values()):
+        steps[step.workflow_id].append(step)
+    return {pk: slots(w, steps[pk]) for pk, w in workflows.items()}, workflows
+
+
+def plan(
+    tenant: Tenant, now: datetime, *, reminded: dict[int, int | None] | None = None
+) -> Plan:
+    """Work out which reminders are due at ``now``; read only.
+
+    ``reminded`` overrides invoices' last handled offsets (used by ``preview``).
+    """
+    rows = list(_candidates(tenant, now, reminded))
+    result = Plan(tenant=tenant, now=now)
+    if not rows:
+        return result
+    timelines, workflows = _timelines(tenant)
+    workflow_of = workflows_for(tenant, {row[1] for row in rows})
+    settings_row = ReminderSettings.objects.filter(tenant=tenant).first()
+    window = windows.SendWindow.for_settings(settings_row)
+    groups: dict[tuple, _Group] = {}
+    skipped: dict[tuple, _Group] = {}
+    zones: dict[int, tuple[str, str]] = {}
+
+    for pk, customer_id, due_date, balance, currency, offset, zone, country in rows:
+        if reminded is not None and pk in reminded:
+            offset = reminded[pk]
+        workflow_id = workflow_of.get(customer_id)
+        zone = zone or tenant.time_zone
+        zones[customer_id] = (zone, country or tenant.country)
+        if workflow_id is None:
+            result.positions[pk] = (offset, None)
+            continue
+        today = windows.local_today(now, zone)
+        where = position(
+            timelines[workflow_id], due_date=due_date, today=today,
+            reminded_offset=offset, balance=balance,
+        )
+        result.positions[pk] = (where.reminded_offset, where.next_on)
+        per_invoice = workflows[workflow_id].per_invoice
+        for slots_, bucket in ((where.due, groups), (where.skipped, skipped)):
+            for slot in slots_:
+                owner = pk if per_invoice else customer_id
+                group = bucket.setdefault(
+                    (owner, slot.key, today), _Group(customer_id, slot, today)
+                )
+                group.invoice_ids.append(pk)
+                group.amount += balance
+                group.currencies.add(currency)
+                trigger = due_date + timedelta(days=slot.offset)
+                group.first_due_on = min(group.first_due_on or trigger, trigger)
+
+    for bucket, status in ((groups, DispatchStatus.PLANNED), (skipped, DispatchStatus.SKIPPED)):
+        for (owner, _slot_key, today), group in bucket.items():
+            zone, country = zones[group.customer_id]
+            due_at = windows.start_of_day(group.first_due_on, zone)
+            send_after = (
+                windows.next_allowed(max(now, due_at), zone=zone, country=country, window=window)
+                if status == DispatchStatus.PLANNED
+                else now
+            )
+            scope = f"i{owner}" if workflows[group.slot.step.workflow_id].per_invoice else "c"
+            result.reminders.append(
+                Planned(
+                    key=_key(
+                        group, scope, today, "" if status == DispatchStatus.PLANNED else ":x"
+                    ),
+                    customer_id=group.customer_id,
+                    slot=group.slot,
+                    status=status,
+                    due_at=due_at,
+                    send_after=send_after,
+                    invoice_ids=tuple(sorted(group.invoice_ids)),
+                    amount=group.amount,
+                    currencies=tuple(sorted(group.currencies)),
+                )
+            )
+    return result
+
+
+def _key(group: _Group, scope: str, today: date, suffix: str) -> str:
+    slot = group.slot
+    # Per-customer reminders are one per step and local day, so invoices reaching the same
+    # step on the same day share a message; per-invoice ones are unique by invoice anyway.
+    day = "" if scope.startswith("i") else f":{today:%Y%m%d}"
+    return f"c{group.customer_id}:{scope}:s{slot.step.pk}:r{slot.repeat}{day}{suffix}"
+
+
+def apply(plan_: Plan) -> list[int]:
+    """Write ``plan_`` to the outbox; return the ids of the dispatches it created."""
+    tenant, now = plan_.tenant, plan_.now
+    if plan_.reminders:
+        Dispatch.objects.bulk_create(
+            [_dispatch(tenant, now, item) for item in plan_.reminders],
+            ignore_conflicts=True,
+            batch_size=BATCH,
+        )
+    by_key = {
+        key: (pk, status, created)
+        for key, pk, status, created in scoped(Dispatch, tenant)
+        .filter(key__in=[item.key for item in plan_.reminders])
+        .values_list("key", "pk", "status", "created_at")
+    }
+    lines, fresh = [], []
+    late = []
+    for item in plan_.reminders:
+        pk, status, created = by_key[item.key]
+        if item.status == DispatchStatus.PLANNED and status != DispatchStatus.PLANNED:
+            # The day's reminder for this step already left; invoices that reached the step
+            # since then get a reminder of their own instead of joining one that is gone.
+            late.append(item)
+            continue
+        if created == now:
+            fresh.append(pk)
+        lines.extend(_lines(tenant, pk, item))
+    for item in late:
+        extra = replace(item, key=f"{item.key}:i{item.invoice_ids[0]}")
+        Dispatch.objects.bulk_create([_dispatch(tenant, now, extra)], ignore_conflicts=True)
+        pk = scoped(Dispatch, tenant).get(key=extra.key).pk
+        fresh.append(pk)
+        lines.extend(_lines(tenant, pk, extra))
+    DispatchInvoice.objects.bulk_create(lines, ignore_conflicts=True, batch_size=BATCH)
+    _supersede(tenant, plan_)
+    _save_positions(tenant, plan_.positions)
+    return fresh
+
+
+def _dispatch(tenant: Tenant, now: datetime, item: Planned) -> Dispatch:
+    step = item.slot.step
+    return Dispatch(
+        tenant=tenant,
+        key=item.key,
+        customer_id=item.customer_id,
+        workflow_id=step.workflow_id,
+        step=step,
+        repeat=item.slot.repeat,
+        channel=step.channel,
+        tone=step.tone,
+        template_key=step.template_key,
+        status=item.status,
+        reason="overtaken by a later step" if item.status == DispatchStatus.SKIPPED else "",
+        due_at=item.due_at,
+        send_after=item.send_after,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _lines(tenant: Tenant, dispatch_id: int, item: Planned) -> Iterable[DispatchInvoice]:
+    return (
+        DispatchInvoice(
+            tenant=tenant, dispatch_id=dispatch_id, invoice_id=invoice_id,
+            step=item.slot.step, repeat=item.slot.repeat,
+        )
+        for invoice_id in item.invoice_ids
+    )
+
+
+def _supersede(tenant: Tenant, plan_: Plan) -> None:
+    """Skip pending reminders whose every invoice has since moved on to a later step."""
+    moved = {invoice_id for item in plan_.due for invoice_id in item.invoice_ids}
+    if not moved:
+        return
+    new_keys = [item.key for item in plan_.reminders]
+    pending = (
+        scoped(Dispatch, tenant)
+        .filter(status=DispatchStatus.PLANNED, lines__invoice_id__in=moved)
+        .exclude(key__in=new_keys)
+        .distinct()
+    )
+    stale = [
+        dispatch.pk
+        for dispatch in pending.prefetch_related("lines")
+        if {line.invoice_id for line in dispatch.lines.all()} <= moved
+    ]
+    scoped(Dispatch, tenant).filter(pk__in=stale, status=DispatchStatus.PLANNED).update(
+        status=DispatchStatus.SKIPPED, reason="overtaken by a later step",
+        updated_at=timezone.now(),
+    )
+
+
+def _save_positions(tenant: Tenant, positions: dict[int, tuple[int | None, date | None]]) -> None:
+    by_value: dict[tuple[int | None, date | None], list[int]] = defaultdict(list)
+    for invoice_id, value in positions.items():
+        by_value[value].append(invoice_id)
+    # Invoices share few distinct positions, so one UPDATE per position beats one per row.
+    for (offset, next_on), ids in by_value.items():
+        for start in range(0, len(ids), BATCH):
+            scoped(Invoice, tenant).filter(pk__in=ids[start : start + BATCH]).update(
+                reminded_offset=offset, next_reminder_on=next_on, reminder_schedule_stale=False
+            )
+
+
+def sweep(tenant: Tenant, now: datetime | None = None, *, dry_run: bool = False) -> Plan:
+    """Plan and, unless ``dry_run``, write every reminder due for ``tenant`` at ``now``."""
+    now = now or timezone.now()
+    if dry_run:
+        return plan(tenant, now)
+    with transaction.atomic():
+        # One sweep per tenant at a time: a second one waits here and then sees the first's
+        # positions, so a sweep straddling local midnight cannot plan a step twice.
+        Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+        result = plan(tenant, now)
+        apply(result)
+    return result
+
+
+@dataclass(frozen=True)
+class Preview:
+    on: datetime
+    item: Planned
+
+
+def preview(tenant: Tenant, days: int, start: datetime | None = None) -> list[Preview]:
+    """Return what would be sent over the next ``days`` days, writing nothing.
+
+    The same ``plan`` runs once per simulated day, each day seeing the previous days'
+    reminders as handled.
+    """
+    start = start or timezone.now()
+    reminded: dict[int, int | None] = {}
+    found: list[Preview] = []
+    for day in range(days + 1):
+        moment = start + timedelta(days=day)
+        result = plan(tenant, moment, reminded=reminded)
+        for invoice_id, (offset, _next_on) in result.positions.items():
+            reminded[invoice_id] = offset
+        found.extend(Preview(item.send_after, item) for item in result.due)
+    return sorted(found, key=lambda p: (p.on, p.item.customer_id))

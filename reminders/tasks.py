@@ -1,0 +1,56 @@
+"""Celery tasks for reminders. Every task takes the tenant's id; none relies on a global tenant.
+
+Beat sends ``tick`` every minute; it fans out one ``sweep_tenant`` per tenant. A sweep plans
+and releases; each released dispatch becomes one ``send_dispatch`` on its channel's queue.
+Tasks are acknowledged late and are idempotent, so a redelivered message does no harm.
+"""
+
+from celery import shared_task
+from django.utils import timezone
+
+from kapittx.models import Tenant
+from kapittx.tenancy import tenant_for_task
+from reminders import engine, sending
+from reminders.channels import CHANNELS
+from reminders.models import Dispatch
+
+
+def queue_for(channel: str) -> str:
+    """Return the Celery queue of a channel, so each channel can have its own workers."""
+    return f"channel.{channel}"
+
+
+def all_queues() -> list[str]:
+    """Return every queue, for a worker that serves all channels."""
+    return ["celery", *(queue_for(kind) for kind in CHANNELS)]
+
+
+def enqueue(dispatch: Dispatch) -> None:
+    send_dispatch.apply_async(
+        (dispatch.tenant_id, dispatch.pk), queue=queue_for(dispatch.channel)
+    )
+
+
+@shared_task(name="reminders.tick", ignore_result=True)
+def tick() -> int:
+    """Start one sweep per tenant."""
+    ids = list(Tenant.objects.values_list("pk", flat=True))
+    for tenant_id in ids:
+        sweep_tenant.delay(tenant_id)
+    return len(ids)
+
+
+@shared_task(name="reminders.sweep_tenant", ignore_result=True, acks_late=True)
+def sweep_tenant(tenant_id: int) -> dict:
+    """Plan the tenant's due reminders and release those whose moment has come."""
+    tenant = tenant_for_task(tenant_id)
+    now = timezone.now()
+    result = engine.sweep(tenant, now)
+    queued = sending.release(tenant, now, enqueue)
+    return {"planned": len(result.due), "skipped": len(result.skipped), "queued": queued}
+
+
+@shared_task(name="reminders.send_dispatch", ignore_result=True, acks_late=True)
+def send_dispatch(tenant_id: int, dispatch_id: int) -> str:
+    """Send one dispatch; a second run for the same id finds it claimed and does nothing."""
+    return sending.deliver(tenant_id, dispatch_id)
