@@ -24,6 +24,7 @@ from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import OPEN_STATUSES, Invoice
 from reminders import windows
+from reminders.bulk import insert_ignoring_conflicts
 from reminders.models import (
     Dispatch,
     DispatchInvoice,
@@ -205,72 +206,70 @@ def _key(group: _Group, scope: str, today: date, suffix: str) -> str:
     return f"c{group.customer_id}:{scope}:s{slot.step.pk}:r{slot.repeat}{day}{suffix}"
 
 
-def apply(plan_: Plan) -> list[int]:
-    """Write ``plan_`` to the outbox; return the ids of the dispatches it created."""
+DISPATCH_COLUMNS = [
+    "tenant", "key", "customer", "workflow", "step", "repeat", "channel", "tone",
+    "template_key", "status", "reason", "due_at", "send_after", "recipient", "language",
+    "subject", "body_html", "body_text", "provider_message_id", "attempts", "error",
+    "created_at", "updated_at",
+]
+LINE_COLUMNS = ["tenant", "dispatch", "invoice", "step", "repeat"]
+
+
+def apply(plan_: Plan) -> None:
+    """Write ``plan_`` to the outbox and record each invoice's new position."""
     tenant, now = plan_.tenant, plan_.now
-    if plan_.reminders:
-        Dispatch.objects.bulk_create(
-            [_dispatch(tenant, now, item) for item in plan_.reminders],
-            ignore_conflicts=True,
-            batch_size=BATCH,
-        )
-    by_key = {
-        key: (pk, status, created)
-        for key, pk, status, created in scoped(Dispatch, tenant)
-        .filter(key__in=[item.key for item in plan_.reminders])
-        .values_list("key", "pk", "status", "created_at")
-    }
-    lines, fresh = [], []
-    late = []
-    for item in plan_.reminders:
-        pk, status, created = by_key[item.key]
-        if item.status == DispatchStatus.PLANNED and status != DispatchStatus.PLANNED:
+    insert_ignoring_conflicts(
+        Dispatch, DISPATCH_COLUMNS, (_dispatch_row(tenant, now, item) for item in plan_.reminders)
+    )
+    found = _find(tenant, [item.key for item in plan_.due])
+    lines, late = [], []
+    for item in plan_.due:
+        pk, status = found[item.key]
+        if status != DispatchStatus.PLANNED:
             # The day's reminder for this step already left; invoices that reached the step
             # since then get a reminder of their own instead of joining one that is gone.
-            late.append(item)
+            late.append(replace(item, key=f"{item.key}:i{item.invoice_ids[0]}"))
             continue
-        if created == now:
-            fresh.append(pk)
-        lines.extend(_lines(tenant, pk, item))
-    for item in late:
-        extra = replace(item, key=f"{item.key}:i{item.invoice_ids[0]}")
-        Dispatch.objects.bulk_create([_dispatch(tenant, now, extra)], ignore_conflicts=True)
-        pk = scoped(Dispatch, tenant).get(key=extra.key).pk
-        fresh.append(pk)
-        lines.extend(_lines(tenant, pk, extra))
-    DispatchInvoice.objects.bulk_create(lines, ignore_conflicts=True, batch_size=BATCH)
+        lines.extend(_line_rows(tenant, pk, item))
+    if late:
+        insert_ignoring_conflicts(
+            Dispatch, DISPATCH_COLUMNS, (_dispatch_row(tenant, now, item) for item in late)
+        )
+        found = _find(tenant, [item.key for item in late])
+        for item in late:
+            lines.extend(_line_rows(tenant, found[item.key][0], item))
+    # Skipped reminders name the step and customer passed over; only reminders that go out
+    # list their invoices, which is what keeps an invoice to one reminder per step.
+    insert_ignoring_conflicts(DispatchInvoice, LINE_COLUMNS, lines)
     _supersede(tenant, plan_)
     _save_positions(tenant, plan_.positions)
-    return fresh
 
 
-def _dispatch(tenant: Tenant, now: datetime, item: Planned) -> Dispatch:
+def _find(tenant: Tenant, keys: list[str]) -> dict[str, tuple[int, str]]:
+    found = {}
+    for start in range(0, len(keys), BATCH):
+        found.update(
+            (key, (pk, status))
+            for key, pk, status in scoped(Dispatch, tenant)
+            .filter(key__in=keys[start : start + BATCH])
+            .values_list("key", "pk", "status")
+        )
+    return found
+
+
+def _dispatch_row(tenant: Tenant, now: datetime, item: Planned) -> tuple:
     step = item.slot.step
-    return Dispatch(
-        tenant=tenant,
-        key=item.key,
-        customer_id=item.customer_id,
-        workflow_id=step.workflow_id,
-        step=step,
-        repeat=item.slot.repeat,
-        channel=step.channel,
-        tone=step.tone,
-        template_key=step.template_key,
-        status=item.status,
-        reason="overtaken by a later step" if item.status == DispatchStatus.SKIPPED else "",
-        due_at=item.due_at,
-        send_after=item.send_after,
-        created_at=now,
-        updated_at=now,
+    reason = "overtaken by a later step" if item.status == DispatchStatus.SKIPPED else ""
+    return (
+        tenant.pk, item.key, item.customer_id, step.workflow_id, step.pk, item.slot.repeat,
+        step.channel, step.tone, step.template_key, item.status, reason, item.due_at,
+        item.send_after, "", "", "", "", "", "", 0, "", now, now,
     )
 
 
-def _lines(tenant: Tenant, dispatch_id: int, item: Planned) -> Iterable[DispatchInvoice]:
+def _line_rows(tenant: Tenant, dispatch_id: int, item: Planned) -> Iterable[tuple]:
     return (
-        DispatchInvoice(
-            tenant=tenant, dispatch_id=dispatch_id, invoice_id=invoice_id,
-            step=item.slot.step, repeat=item.slot.repeat,
-        )
+        (tenant.pk, dispatch_id, invoice_id, item.slot.step.pk, item.slot.repeat)
         for invoice_id in item.invoice_ids
     )
 
