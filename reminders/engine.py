@@ -62,6 +62,12 @@ class Plan:
     reminders: list[Planned] = field(default_factory=list)
     # invoice id → (reminded offset, next reminder day)
     positions: dict[int, tuple[int | None, date | None]] = field(default_factory=dict)
+    changed: set[int] = field(default_factory=set)  # positions that differ from the stored
+
+    def place(self, invoice_id: int, where: tuple, stored: tuple | None) -> None:
+        self.positions[invoice_id] = where
+        if where != stored:
+            self.changed.add(invoice_id)
 
     @property
     def due(self) -> list[Planned]:
@@ -109,7 +115,8 @@ def _candidates(tenant: Tenant, now: datetime, reminded: dict[int, int | None] |
         .exclude(Exists(promised))
         .values_list(
             "pk", "customer_id", "due_date", "balance", "currency", "reminded_offset",
-            "customer__time_zone", "customer__country",
+            "customer__time_zone", "customer__country", "next_reminder_on",
+            "reminder_schedule_stale",
         )
         .order_by("pk")
     )
@@ -142,21 +149,23 @@ def plan(
     skipped: dict[tuple, _Group] = {}
     zones: dict[int, tuple[str, str]] = {}
 
-    for pk, customer_id, due_date, balance, currency, offset, zone, country in rows:
+    for row in rows:
+        pk, customer_id, due_date, balance, currency, offset, zone, country = row[:8]
+        stored = None if row[9] else (offset, row[8])
         if reminded is not None and pk in reminded:
             offset = reminded[pk]
         workflow_id = workflow_of.get(customer_id)
         zone = zone or tenant.time_zone
         zones[customer_id] = (zone, country or tenant.country)
         if workflow_id is None:
-            result.positions[pk] = (offset, None)
+            result.place(pk, (offset, None), stored)
             continue
         today = windows.local_today(now, zone)
         where = position(
             timelines[workflow_id], due_date=due_date, today=today,
             reminded_offset=offset, balance=balance,
         )
-        result.positions[pk] = (where.reminded_offset, where.next_on)
+        result.place(pk, (where.reminded_offset, where.next_on), stored)
         per_invoice = workflows[workflow_id].per_invoice
         for slots_, bucket in ((where.due, groups), (where.skipped, skipped)):
             for slot in slots_:
@@ -242,7 +251,7 @@ def apply(plan_: Plan) -> None:
     # list their invoices, which is what keeps an invoice to one reminder per step.
     insert_ignoring_conflicts(DispatchInvoice, LINE_COLUMNS, lines)
     _supersede(tenant, plan_)
-    _save_positions(tenant, plan_.positions)
+    _save_positions(tenant, {pk: plan_.positions[pk] for pk in plan_.changed})
 
 
 def _find(tenant: Tenant, keys: list[str]) -> dict[str, tuple[int, str]]:

@@ -337,3 +337,12 @@ def test_another_tenants_sweep_never_touches_this_tenant(tenant, other_tenant, c
     make_invoice(tenant, customer, "INV-1", DUE)
     engine.sweep(other_tenant, local("2026-03-17 10:00"))
     assert not Dispatch.objects.exists()
+
+
+def test_a_sweep_with_nothing_new_rewrites_no_invoice(tenant, customer):
+    make_invoice(tenant, customer, "INV-1", DUE)
+    make_invoice(tenant, customer, "INV-2", DUE + timedelta(days=1))
+    first = engine.sweep(tenant, local("2026-03-17 10:00"))
+    assert first.changed
+    again = engine.plan(tenant, local("2026-03-17 10:01"))
+    assert again.changed == set() and again.due == []
