@@ -116,7 +116,7 @@ def _candidates(tenant: Tenant, now: datetime, reminded: dict[int, int | None] |
         .values_list(
             "pk", "customer_id", "due_date", "balance", "currency", "reminded_offset",
             "customer__time_zone", "customer__country", "next_reminder_on",
-            "reminder_schedule_stale",
+            "reminder_schedule_stale", "created_at",
         )
         .order_by("pk")
     )
@@ -164,6 +164,7 @@ def plan(
         where = position(
             timelines[workflow_id], due_date=due_date, today=today,
             reminded_offset=offset, balance=balance,
+            known_since=windows.local_today(row[10], zone),
         )
         result.place(pk, (where.reminded_offset, where.next_on), stored)
         per_invoice = workflows[workflow_id].per_invoice

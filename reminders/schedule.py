@@ -53,10 +53,14 @@ def position(
     today: date,
     reminded_offset: int | None,
     balance: Decimal,
+    known_since: date,
 ) -> Position:
     """Return what is due for an invoice on ``today`` after the slot at ``reminded_offset``.
 
-    Slots whose step asks for a higher minimum amount than ``balance`` do not apply.
+    Slots whose step asks for a higher minimum amount than ``balance`` do not apply. Older
+    slots are reported skipped only if they fell due on or after ``known_since`` (the day the
+    invoice reached Kapittx): an invoice imported long overdue never missed its courtesy
+    reminder here.
     """
     days = (today - due_date).days
     ahead = [
@@ -73,7 +77,11 @@ def position(
     latest = fallen[-1].offset
     return Position(
         due=[slot for slot in fallen if slot.offset == latest],
-        skipped=[slot for slot in fallen if slot.offset < latest],
+        skipped=[
+            slot
+            for slot in fallen
+            if slot.offset < latest and due_date + timedelta(days=slot.offset) >= known_since
+        ],
         reminded_offset=latest,
         next_on=next_on,
     )

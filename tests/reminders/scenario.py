@@ -54,10 +54,17 @@ def make_customer(
 def make_invoice(
     tenant: Tenant, customer: Customer, number: str, due: date, amount: str = "500.00"
 ) -> Invoice:
-    return ledger.create_invoice(
-        tenant, customer, number=number, issue_date=date(due.year, 1, 1), due_date=due,
+    issued = date(due.year, 1, 1)
+    invoice = ledger.create_invoice(
+        tenant, customer, number=number, issue_date=issued, due_date=due,
         subtotal=Decimal(amount),
     )
+    # The scenario's clock is not the wall clock: the invoice has been known since issue.
+    Invoice.objects.filter(pk=invoice.pk).update(
+        created_at=datetime.combine(issued, datetime.min.time(), tzinfo=UTC)
+    )
+    invoice.refresh_from_db()
+    return invoice
 
 
 def local(moment: str, zone: str = "Europe/Berlin") -> datetime:

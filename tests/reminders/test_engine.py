@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from collections_app.models import Dispute, PromiseToPay
 from receivables import ledger
+from receivables.models import Invoice
 from reminders import engine, sending
 from reminders.models import Dispatch, DispatchStatus, Segment, Tone, Workflow
 from tests.reminders.scenario import (
@@ -346,3 +347,13 @@ def test_a_sweep_with_nothing_new_rewrites_no_invoice(tenant, customer):
     assert first.changed
     again = engine.plan(tenant, local("2026-03-17 10:01"))
     assert again.changed == set() and again.due == []
+
+
+def test_an_invoice_imported_long_overdue_gets_the_latest_step_and_no_skipped_records(
+    tenant, customer
+):
+    invoice = make_invoice(tenant, customer, "INV-1", DUE)
+    Invoice.objects.filter(pk=invoice.pk).update(created_at=local("2026-04-07 12:00"))
+    sent = run(tenant, local("2026-04-08 10:00"))
+    assert [d.template_key for d in sent] == ["overdue-firm"]
+    assert not Dispatch.objects.filter(status=DispatchStatus.SKIPPED).exists()
