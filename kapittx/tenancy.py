@@ -57,7 +57,8 @@ def tenant_view(perm: str | None = None) -> Callable:
                 raise PermissionDenied
             request.membership = membership
             request.tenant = membership.tenant
-            request.session[SESSION_KEY] = membership.tenant.slug
+            if request.session.get(SESSION_KEY) != membership.tenant.slug:
+                request.session[SESSION_KEY] = membership.tenant.slug
             return view(request, *args, **kwargs)
 
         return wrapper

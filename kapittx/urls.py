@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tenants/", views.tenant_list, name="tenant_list"),
     path("t/<slug:tenant_slug>/", include("receivables.urls")),
+    path("t/<slug:tenant_slug>/reminders/", include("reminders.page_urls")),
     path("hooks/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from receivables import views
+from receivables import customer_views, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("customers/", customer_views.customer_list, name="customer_list"),
+    path("customers/<int:customer_id>/", customer_views.customer_detail, name="customer_detail"),
 ]

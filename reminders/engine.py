@@ -89,7 +89,12 @@ class _Group:
     first_due_on: date | None = None
 
 
-def _candidates(tenant: Tenant, now: datetime, reminded: dict[int, int | None] | None):
+def _candidates(
+    tenant: Tenant,
+    now: datetime,
+    reminded: dict[int, int | None] | None,
+    customer_id: int | None = None,
+):
     """Return the open invoices to look at now, with what placing them needs."""
     # The latest local date anywhere on earth bounds every customer's "today".
     horizon = (now + timedelta(hours=14)).date()
@@ -105,9 +110,11 @@ def _candidates(tenant: Tenant, now: datetime, reminded: dict[int, int | None] |
     if reminded is not None:
         # A preview also revisits what it has placed itself on the simulated clock.
         selection |= Q(pk__in=list(reminded))
+    invoices = scoped(Invoice, tenant)
+    if customer_id is not None:
+        invoices = invoices.filter(customer_id=customer_id)
     return (
-        scoped(Invoice, tenant)
-        .filter(status__in=OPEN_STATUSES, balance__gt=0)
+        invoices.filter(status__in=OPEN_STATUSES, balance__gt=0)
         .filter(selection)
         .filter(customer__do_not_contact=False, customer__reminders_on_hold=False)
         .exclude(customer__reminders_paused_until__gte=now.date())
@@ -131,13 +138,18 @@ def _timelines(tenant: Tenant) -> tuple[dict[int, list[Slot]], dict[int, Workflo
 
 
 def plan(
-    tenant: Tenant, now: datetime, *, reminded: dict[int, int | None] | None = None
+    tenant: Tenant,
+    now: datetime,
+    *,
+    reminded: dict[int, int | None] | None = None,
+    customer_id: int | None = None,
 ) -> Plan:
     """Work out which reminders are due at ``now``; read only.
 
-    ``reminded`` overrides invoices' last handled offsets (used by ``preview``).
+    ``reminded`` overrides invoices' last handled offsets (used by ``preview``);
+    ``customer_id`` limits the plan to one customer's invoices.
     """
-    rows = list(_candidates(tenant, now, reminded))
+    rows = list(_candidates(tenant, now, reminded, customer_id))
     result = Plan(tenant=tenant, now=now)
     if not rows:
         return result
@@ -339,7 +351,9 @@ class Preview:
     item: Planned
 
 
-def preview(tenant: Tenant, days: int, start: datetime | None = None) -> list[Preview]:
+def preview(
+    tenant: Tenant, days: int, start: datetime | None = None, *, customer_id: int | None = None
+) -> list[Preview]:
     """Return what would be sent over the next ``days`` days, writing nothing.
 
     The same ``plan`` runs once per simulated day, each day seeing the previous days'
@@ -350,7 +364,7 @@ def preview(tenant: Tenant, days: int, start: datetime | None = None) -> list[Pr
     found: list[Preview] = []
     for day in range(days + 1):
         moment = start + timedelta(days=day)
-        result = plan(tenant, moment, reminded=reminded)
+        result = plan(tenant, moment, reminded=reminded, customer_id=customer_id)
         for invoice_id, (offset, _next_on) in result.positions.items():
             reminded[invoice_id] = offset
         found.extend(Preview(item.send_after, item) for item in result.due)

@@ -357,3 +357,12 @@ def test_an_invoice_imported_long_overdue_gets_the_latest_step_and_no_skipped_re
     sent = run(tenant, local("2026-04-08 10:00"))
     assert [d.template_key for d in sent] == ["overdue-firm"]
     assert not Dispatch.objects.filter(status=DispatchStatus.SKIPPED).exists()
+
+
+def test_preview_for_one_customer_lists_only_theirs(tenant, workflow):
+    mine, other = make_customer(tenant, "C-A"), make_customer(tenant, "C-B")
+    make_invoice(tenant, mine, "INV-A", DUE)
+    make_invoice(tenant, other, "INV-B", DUE)
+    upcoming = engine.preview(tenant, 10, start=local("2026-03-16 10:00"), customer_id=mine.pk)
+    assert {p.item.customer_id for p in upcoming} == {mine.pk}
+    assert len(upcoming) == 2

@@ -1,0 +1,142 @@
+"""Dashboard pages for customers: the searchable list and one customer's account."""
+
+import zoneinfo
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from collections_app.models import TimelineEvent
+from kapittx.roles import Perm
+from kapittx.tenancy import scoped, tenant_view
+from receivables.models import OPEN_STATUSES, ZERO, Contact, Customer, Invoice
+from reminders.contacts import address_for
+from reminders.models import Dispatch, Workflow
+from reminders.segments import workflows_for
+from reminders.views import EXPLAINED_STATUSES, upcoming_rows
+
+PAGE_SIZE = 50
+#: How far ahead the customer page looks for upcoming reminders.
+UPCOMING_DAYS = 14
+RECENT_REMINDERS = 20
+TIMELINE_ENTRIES = 50
+CONTACT_CHANNELS = ("email", "sms", "whatsapp", "voice")
+
+
+@tenant_view(Perm.VIEW_RECEIVABLES)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    """List customers with their open balance per currency; search by name or external id."""
+    tenant = request.tenant
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(tenant.time_zone))
+    owing = scoped(Invoice, tenant).filter(
+        customer=OuterRef("pk"), status__in=OPEN_STATUSES, balance__gt=0
+    )
+    customers = scoped(Customer, tenant).annotate(
+        is_overdue=Exists(owing.filter(due_date__lt=today))
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        customers = customers.filter(Q(name__icontains=query) | Q(external_id__icontains=query))
+    overdue_only = request.GET.get("overdue") == "1"
+    if overdue_only:
+        customers = customers.filter(is_overdue=True)
+    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page)
+    # One grouped query for the whole page, not one per customer.
+    balances = defaultdict(list)
+    for row in (
+        scoped(Invoice, tenant)
+        .filter(customer__in=[c.pk for c in rows], status__in=OPEN_STATUSES, balance__gt=0)
+        .values("customer_id", "currency")
+        .annotate(
+            outstanding=Sum("balance"),
+            overdue=Sum("balance", filter=Q(due_date__lt=today)),
+            invoices=Count("pk"),
+            oldest_due=Min("due_date"),
+        )
+        .order_by("customer_id", "currency")
+    ):
+        balances[row["customer_id"]].append(row)
+    workflow_of = workflows_for(tenant, [c.pk for c in rows]) if rows else {}
+    workflow_names = dict(scoped(Workflow, tenant).values_list("pk", "name"))
+    for customer in rows:
+        customer.balances = balances.get(customer.pk, [])
+        customer.workflow_name = workflow_names.get(workflow_of.get(customer.pk))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "receivables/customer_list.html",
+        {
+            "page": page,
+            "customers": rows,
+            "query": query,
+            "overdue_only": overdue_only,
+            "today": today,
+            "filter_query": params.urlencode(),
+        },
+    )
+
+
+@tenant_view(Perm.VIEW_RECEIVABLES)
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Show one customer: contacts, open invoices, reminders sent and coming, and the timeline."""
+    tenant = request.tenant
+    customer = get_object_or_404(
+        scoped(Customer, tenant).select_related("workflow", "owner"), pk=customer_id
+    )
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(customer.effective_time_zone()))
+    invoices = list(
+        scoped(Invoice, tenant)
+        .filter(customer=customer, status__in=OPEN_STATUSES)
+        .order_by("due_date", "number")
+    )
+    totals: dict[str, dict] = {}
+    for invoice in invoices:
+        invoice.overdue_days = invoice.days_overdue(today)
+        total = totals.setdefault(
+            invoice.currency, {"currency": invoice.currency, "outstanding": ZERO, "overdue": ZERO}
+        )
+        total["outstanding"] += invoice.balance
+        if invoice.overdue_days:
+            total["overdue"] += invoice.balance
+    contacts = [
+        {
+            "contact": contact,
+            "channels": [
+                {
+                    "channel": channel,
+                    "address": address,
+                    "opted_out": channel in contact.opted_out_channels
+                    or channel in customer.opted_out_channels,
+                    "invalid": channel in contact.invalid_channels,
+                }
+                for channel in CONTACT_CHANNELS
+                if (address := address_for(contact, channel))
+            ],
+        }
+        for contact in scoped(Contact, tenant).filter(customer=customer)
+    ]
+    workflow_id = workflows_for(tenant, [customer.pk]).get(customer.pk)
+    return render(
+        request,
+        "receivables/customer_detail.html",
+        {
+            "customer": customer,
+            "today": today,
+            "contacts": contacts,
+            "invoices": invoices,
+            "totals": sorted(totals.values(), key=lambda t: t["currency"]),
+            "workflow": scoped(Workflow, tenant).filter(pk=workflow_id).first(),
+            "dispatches": scoped(Dispatch, tenant)
+            .filter(customer=customer)
+            .order_by("-created_at", "-id")[:RECENT_REMINDERS],
+            "explained": EXPLAINED_STATUSES,
+            "upcoming": upcoming_rows(tenant, UPCOMING_DAYS, customer=customer),
+            "upcoming_days": UPCOMING_DAYS,
+            "timeline": scoped(TimelineEvent, tenant).filter(customer=customer)[:TIMELINE_ENTRIES],
+        },
+    )
