@@ -13,6 +13,7 @@ class Kind:
     PROMISE_MADE = "promise_made"  # a promise to pay was recorded
     CALLBACK_REQUESTED = "callback_requested"  # the customer asked to be called back
     CONTACT_INVALID = "contact_invalid"  # an address bounced or a number was refused
+    REMINDERS_RESUMED = "reminders_resumed"  # a member lifted a hold
 
 
 def record(customer: Customer, kind: str, message: str, **data) -> TimelineEvent:

@@ -3,16 +3,19 @@
 import zoneinfo
 from collections import defaultdict
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from collections_app.models import TimelineEvent
 from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
 from receivables.models import OPEN_STATUSES, ZERO, Contact, Customer, Invoice
+from reminders.actions import resume_reminders
 from reminders.contacts import address_for
 from reminders.models import Dispatch, Workflow
 from reminders.segments import workflows_for
@@ -126,6 +129,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "receivables/customer_detail.html",
         {
             "customer": customer,
+            "can_resume": request.membership.can(Perm.RUN_COLLECTIONS),
             "today": today,
             "contacts": contacts,
             "invoices": invoices,
@@ -140,3 +144,13 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "timeline": scoped(TimelineEvent, tenant).filter(customer=customer)[:TIMELINE_ENTRIES],
         },
     )
+
+
+@require_POST
+@tenant_view(Perm.RUN_COLLECTIONS)
+def customer_resume(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Lift the hold on a customer's reminders."""
+    customer = get_object_or_404(scoped(Customer, request.tenant), pk=customer_id)
+    if resume_reminders(customer, request.user):
+        messages.success(request, "Reminders resumed.")
+    return redirect("customer_detail", tenant_slug=request.tenant.slug, customer_id=customer.pk)

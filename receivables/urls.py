@@ -6,4 +6,8 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("customers/", customer_views.customer_list, name="customer_list"),
     path("customers/<int:customer_id>/", customer_views.customer_detail, name="customer_detail"),
+    path(
+        "customers/<int:customer_id>/resume/", customer_views.customer_resume,
+        name="customer_resume",
+    ),
 ]

@@ -7,9 +7,10 @@ open invoices' reminder schedules stale and the next sweep places them on the ne
 from django.db import transaction
 from django.forms import BaseInlineFormSet
 
-from kapittx.models import Tenant
+from collections_app import events
+from kapittx.models import Tenant, User
 from kapittx.tenancy import scoped
-from receivables.models import OPEN_STATUSES, Invoice
+from receivables.models import OPEN_STATUSES, Customer, Invoice
 from reminders.models import Segment, Template, Workflow
 from reminders.rendering import PARTS, save_template
 
@@ -73,3 +74,19 @@ def copy_template(source: Template, language: str) -> Template:
         **{part: getattr(source, part) for part in PARTS},
     )
     return save_template(copy)
+
+
+def resume_reminders(customer: Customer, by: User) -> bool:
+    """Lift a hold (e.g. after the customer replied) and an open-ended pause; False if none."""
+    if not customer.reminders_on_hold:
+        return False
+    reason = customer.reminders_hold_reason
+    customer.reminders_on_hold = False
+    customer.reminders_hold_reason = ""
+    customer.save(update_fields=["reminders_on_hold", "reminders_hold_reason"])
+    events.record(
+        customer, events.Kind.REMINDERS_RESUMED,
+        f"Reminders resumed by {by.email}" + (f" (held: {reason})" if reason else ""),
+        user_id=by.pk,
+    )
+    return True

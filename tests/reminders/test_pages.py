@@ -158,7 +158,9 @@ CONFIGURE_POSTS = [
 # Read-only endpoints answered by POST.
 VIEW_POSTS = [("template_preview", "template_id"), ("segment_match_count", None)]
 ALL_GETS = VIEW_PAGES + CONFIGURE_PAGES
-ALL_POSTS = CONFIGURE_POSTS + VIEW_POSTS
+# Collection actions (POST).
+COLLECTION_POSTS = [("customer_resume", "customer_id")]
+ALL_POSTS = CONFIGURE_POSTS + VIEW_POSTS + COLLECTION_POSTS
 
 
 def page_url(world: World, name: str, id_name: str | None, tenant: Tenant | None = None) -> str:
@@ -954,3 +956,29 @@ def test_members_only_see_their_own_role_specific_buttons(client, mine, owner, t
     assert b"New workflow" not in client.get(url("workflow_list", mine.tenant)).content
     client.force_login(owner)
     assert b"New workflow" in client.get(url("workflow_list", mine.tenant)).content
+
+
+def test_a_collector_resumes_a_customer_held_after_a_reply(client, mine, teammate):
+    Customer.objects.filter(pk=mine.customer.pk).update(
+        reminders_on_hold=True, reminders_hold_reason="Replied to a reminder"
+    )
+    client.force_login(teammate)
+    page = client.get(url("customer_detail", mine.tenant, customer_id=mine.customer.pk))
+    assert "Resume reminders" in page.content.decode()
+    response = client.post(url("customer_resume", mine.tenant, customer_id=mine.customer.pk))
+    assert response.status_code == 302
+    mine.customer.refresh_from_db()
+    assert not mine.customer.reminders_on_hold
+    assert mine.customer.timeline.filter(kind=events.Kind.REMINDERS_RESUMED).count() == 1
+
+
+def test_a_viewer_cannot_resume_reminders(client, mine):
+    viewer = make_member(mine.tenant, "viewer@acme.test", Role.VIEWER)
+    Customer.objects.filter(pk=mine.customer.pk).update(reminders_on_hold=True)
+    client.force_login(viewer)
+    page = client.get(url("customer_detail", mine.tenant, customer_id=mine.customer.pk))
+    assert "Resume reminders" not in page.content.decode()
+    response = client.post(url("customer_resume", mine.tenant, customer_id=mine.customer.pk))
+    assert response.status_code == 403
+    mine.customer.refresh_from_db()
+    assert mine.customer.reminders_on_hold
