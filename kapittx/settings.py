@@ -160,6 +160,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 
+# The cache also counts sends per provider account and second, so it must be shared by
+# every worker: Redis when there is one.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+#: Sends per second allowed on the platform's own provider accounts.
+KAPITTX_PLATFORM_RATES = {
+    "email": int(os.environ.get("KAPITTX_EMAIL_RATE", "100")),
+    "twilio": int(os.environ.get("KAPITTX_TWILIO_RATE", "10")),
+}
+
 # Email goes through django-anymail; any provider it supports is one EMAIL_BACKEND away.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -22,7 +22,7 @@ from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import OPEN_STATUSES, Invoice
 from receivables.portal import portal_url
-from reminders import rendering, windows
+from reminders import rendering, throttle, windows
 from reminders.channels import adapter_class
 from reminders.channels.base import AddressRefused, ChannelError
 from reminders.contacts import pick_contact
@@ -163,6 +163,13 @@ def deliver(tenant_id: int, dispatch_id: int) -> str:
         return "not claimed"
     now = timezone.now()
     sending = Dispatch.objects.filter(pk=dispatch.pk, status=DispatchStatus.SENDING)
+    limit = throttle.account_limit(dispatch)
+    if limit is not None and not throttle.acquire(*limit):
+        sending.update(
+            status=DispatchStatus.PLANNED, attempts=F("attempts") - 1,
+            reason="waiting for the provider's rate limit", updated_at=now,
+        )
+        return DispatchStatus.PLANNED
     try:
         if not _render(dispatch, now):
             sending.update(
@@ -177,6 +184,7 @@ def deliver(tenant_id: int, dispatch_id: int) -> str:
         provider_message_id=result.provider_message_id,
         sent_at=now,
         error="",
+        reason="",
         updated_at=now,
     )
     events.record(

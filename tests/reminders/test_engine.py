@@ -1,5 +1,6 @@
 """Reminder scenarios: the sweep, the gate and the worker together, on a controlled clock."""
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from collections_app.models import Dispute, PromiseToPay
 from receivables import ledger
 from receivables.models import Invoice
-from reminders import engine, sending
+from reminders import engine, sending, throttle
 from reminders.models import Dispatch, DispatchStatus, Segment, Tone, Workflow
 from tests.reminders.scenario import (
     local,
@@ -366,3 +367,18 @@ def test_preview_for_one_customer_lists_only_theirs(tenant, workflow):
     upcoming = engine.preview(tenant, 10, start=local("2026-03-16 10:00"), customer_id=mine.pk)
     assert {p.item.customer_id for p in upcoming} == {mine.pk}
     assert len(upcoming) == 2
+
+
+def test_sends_beyond_the_accounts_rate_wait_for_the_next_tick(
+    tenant, workflow, settings, monkeypatch
+):
+    settings.KAPITTX_PLATFORM_RATES = {"email": 2, "twilio": 10}
+    second = random.randint(10**9, 2 * 10**9)
+    monkeypatch.setattr(throttle.time, "time", lambda: second + 0.5)
+    for n in range(3):
+        make_invoice(tenant, make_customer(tenant, f"C-{n}"), f"INV-{n}", DUE)
+    assert len(run(tenant, local("2026-03-17 10:00"))) == 2
+    waiting = Dispatch.objects.get(tenant=tenant, status=DispatchStatus.PLANNED)
+    assert waiting.reason == "waiting for the provider's rate limit" and waiting.attempts == 0
+    monkeypatch.setattr(throttle.time, "time", lambda: second + 1.5)
+    assert [d.pk for d in run(tenant, local("2026-03-17 10:01"))] == [waiting.pk]
