@@ -1,5 +1,7 @@
 """The one place timeline entries are written."""
 
+from collections.abc import Iterable
+
 from collections_app.models import TimelineEvent
 from receivables.models import Customer
 
@@ -20,4 +22,18 @@ def record(customer: Customer, kind: str, message: str, **data) -> TimelineEvent
     """Add an entry to ``customer``'s timeline."""
     return TimelineEvent.objects.create(
         tenant_id=customer.tenant_id, customer=customer, kind=kind, message=message, data=data
+    )
+
+
+def record_many(entries: Iterable[tuple[Customer, str, str, dict]]) -> None:
+    """Add several timeline entries at once: (customer, kind, message, data) each."""
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            tenant_id=customer.tenant_id,
+            customer=customer,
+            kind=kind,
+            message=message,
+            data=data,
+        )
+        for customer, kind, message, data in entries
     )

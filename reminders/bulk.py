@@ -1,8 +1,9 @@
-"""Insert many outbox rows at once, skipping rows whose unique key already exists.
+"""Write many outbox rows at once.
 
-The sweep writes tens of thousands of rows per tenant after an import; building a model
-instance per row (as ``bulk_create`` does) cost more than the database work itself, so rows
-go in as plain tuples, with dates and times adapted for the database once per column.
+The sweep writes tens of thousands of rows per tenant after an import, and a worker updates
+a batch of dispatches after sending; Django's ``bulk_create`` and ``bulk_update`` spent more
+time building model instances and CASE expressions than the database spent on the work, so
+rows go in as plain tuples, with dates and times adapted for the database once per column.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -46,4 +47,41 @@ def insert_ignoring_conflicts(
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(
                 f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING", prepared
+            )
+
+
+def update_rows(model: type[models.Model], columns: Sequence[str], objects: list) -> None:
+    """UPDATE ``columns`` of each of ``objects`` (by primary key) to its current values."""
+    if not objects:
+        return
+    fields = [model._meta.get_field(name) for name in columns]
+    adapters = [_adapter(field) for field in fields]
+    rows = [
+        (
+            obj.pk,
+            *(adapt(getattr(obj, f.attname)) for adapt, f in zip(adapters, fields, strict=True)),
+        )
+        for obj in objects
+    ]
+    table = connection.ops.quote_name(model._meta.db_table)
+    quoted = [connection.ops.quote_name(field.column) for field in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            sets = ", ".join(
+                f"{name} = v.{name}::{field.db_type(connection)}"
+                for name, field in zip(quoted, fields, strict=True)
+            )
+            execute_values(
+                cursor.cursor,
+                f"UPDATE {table} SET {sets} FROM (VALUES %s) AS v(id, {', '.join(quoted)}) "
+                f"WHERE {table}.id = v.id",
+                rows,
+                page_size=PAGE,
+            )
+        else:
+            sets = ", ".join(f"{name} = %s" for name in quoted)
+            cursor.executemany(
+                f"UPDATE {table} SET {sets} WHERE id = %s", [(*row[1:], row[0]) for row in rows]
             )

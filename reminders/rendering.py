@@ -39,6 +39,7 @@ from collections_app.models import PromiseToPay
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import ZERO, Contact, Customer, Invoice
+from reminders.batch_memo import memo
 from reminders.models import ReminderSettings, Template
 
 #: The parts of a template, in the order they are checked; all but ``body_html`` are text.
@@ -182,7 +183,7 @@ def build_context(
 
 def tenant_fields(tenant: Tenant) -> TenantFields:
     """Return the sender details of ``tenant``, with fallbacks when they are not set."""
-    options = scoped(ReminderSettings, tenant).first()
+    options = memo(("reminder_settings", tenant.pk), scoped(ReminderSettings, tenant).first)
     _, default_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     sender_name = (options.sender_name if options else "") or tenant.name
     sender_email = (options.sender_email if options else "") or default_email
@@ -495,7 +496,10 @@ def _normal(language: str) -> str:
 
 def pick_template(tenant: Tenant, key: str, language: str) -> Template:
     """Return ``tenant``'s template ``key`` in the best language for ``language``."""
-    available = {_normal(t.language): t for t in scoped(Template, tenant).filter(key=key)}
+    available = memo(
+        ("templates", tenant.pk, key),
+        lambda: {_normal(t.language): t for t in scoped(Template, tenant).filter(key=key)},
+    )
     for candidate in language_candidates(language, tenant.language):
         if candidate in available:
             return available[candidate]
@@ -505,8 +509,10 @@ def pick_template(tenant: Tenant, key: str, language: str) -> Template:
     )
 
 
-def render(template: Template, context: dict[str, Any]) -> Rendered:
-    """Render every part of ``template``; raise TemplateError if one fails.
+def render(
+    template: Template, context: dict[str, Any], parts: Iterable[str] = PARTS
+) -> Rendered:
+    """Render ``parts`` (default: every part) of ``template``; raise TemplateError if one fails.
 
     Numbers and dates follow the customer's language (``locale``) when the template is
     written in it or its base — ``de-CH`` in a ``de`` template — else the template's own,
@@ -516,9 +522,9 @@ def render(template: Template, context: dict[str, Any]) -> Rendered:
     if _normal(locale).split("-")[0] != _normal(template.language).split("-")[0]:
         locale = template.language
     context = {**context, "locale": locale}
-    parts = {}
+    wanted, parts = set(parts), {}
     for part in PARTS:
-        source = getattr(template, part)
+        source = getattr(template, part) if part in wanted else ""
         text = _render_part(part, source, context).strip() if source else ""
         # An empty optional block (no portal link, say) must not leave a gap of blank lines.
         parts[part] = text if part in HTML_PARTS else _BLANK_LINES.sub("\n\n", text)

@@ -1,7 +1,8 @@
 """Celery tasks for reminders. Every task takes the tenant's id; none relies on a global tenant.
 
 Beat sends ``tick`` every minute; it fans out one ``sweep_tenant`` per tenant. A sweep plans
-and releases; each released dispatch becomes one ``send_dispatch`` on its channel's queue.
+and releases; released dispatches go to their channel's queue as ``send_dispatches``
+batches.
 Tasks are acknowledged late and are idempotent, so a redelivered message does no harm.
 """
 
@@ -25,9 +26,11 @@ def all_queues() -> list[str]:
     return ["celery", *(queue_for(kind) for kind in CHANNELS)]
 
 
-def enqueue(dispatch: Dispatch) -> None:
-    send_dispatch.apply_async(
-        (dispatch.tenant_id, dispatch.pk), queue=queue_for(dispatch.channel)
+def enqueue(batch: list[Dispatch]) -> None:
+    """Hand a batch of one tenant's dispatches on one channel to that channel's workers."""
+    first = batch[0]
+    send_dispatches.apply_async(
+        (first.tenant_id, [d.pk for d in batch]), queue=queue_for(first.channel)
     )
 
 
@@ -54,3 +57,9 @@ def sweep_tenant(tenant_id: int) -> dict:
 def send_dispatch(tenant_id: int, dispatch_id: int) -> str:
     """Send one dispatch; a second run for the same id finds it claimed and does nothing."""
     return sending.deliver(tenant_id, dispatch_id)
+
+
+@shared_task(name="reminders.send_dispatches", ignore_result=True, acks_late=True)
+def send_dispatches(tenant_id: int, dispatch_ids: list[int]) -> dict:
+    """Send a batch of dispatches; ids already claimed elsewhere are left alone."""
+    return sending.deliver_many(tenant_id, dispatch_ids)

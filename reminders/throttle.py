@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from kapittx.tenancy import scoped
+from reminders.batch_memo import memo
 from reminders.models import Dispatch, ProviderAccount
 
 #: The provider account that carries each channel.
@@ -27,11 +28,12 @@ def account_limit(dispatch: Dispatch) -> tuple[str, int] | None:
     provider = PROVIDER_OF.get(dispatch.channel)
     if provider is None:
         return None
-    own = (
+    own = memo(
+        ("rate", dispatch.tenant_id, provider),
         scoped(ProviderAccount, dispatch.tenant_id)
         .filter(provider=provider)
         .values_list("pk", "rate_per_second")
-        .first()
+        .first,
     )
     if own is not None:
         return f"{provider}:account{own[0]}", own[1]

@@ -14,6 +14,7 @@ from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
 
+from reminders.batch_memo import memo
 from reminders.channels.base import Adapter, AddressRefused, ChannelError, SendResult
 from reminders.models import Dispatch, ProviderAccount, ReminderSettings
 from reminders.secrets import provider_config
@@ -47,7 +48,10 @@ def _sender(prefs: ReminderSettings | None, tenant_name: str) -> str:
 def _connection(tenant_id: int):
     # A tenant with its own ESP account sends through it: anymail backends take their
     # settings (api_key, server_token …) as keyword arguments.
-    config = provider_config(tenant_id, ProviderAccount.Provider.EMAIL)
+    config = memo(
+        ("email_account", tenant_id),
+        lambda: provider_config(tenant_id, ProviderAccount.Provider.EMAIL),
+    )
     if config is None:
         return None
     options = dict(config)
@@ -67,7 +71,10 @@ class EmailAdapter(Adapter):
 
     def build(self, dispatch: Dispatch) -> EmailMultiAlternatives:
         """Return the message for ``dispatch``: text, HTML alternative, headers, metadata."""
-        prefs = ReminderSettings.objects.filter(tenant_id=dispatch.tenant_id).first()
+        prefs = memo(
+            ("reminder_settings", dispatch.tenant_id),
+            ReminderSettings.objects.filter(tenant_id=dispatch.tenant_id).first,
+        )
         from_email = _sender(prefs, dispatch.customer.tenant.name)
         mailbox = (prefs.reply_to if prefs else "") or parseaddr(from_email)[1]
         unsubscribe = unsubscribe_url(dispatch.tenant_id, dispatch.recipient)

@@ -77,5 +77,5 @@ def run(tenant: Tenant, now: datetime) -> list[Dispatch]:
     engine.sweep(tenant, now)
     released: list[Dispatch] = []
     with TestCase.captureOnCommitCallbacks(execute=True):
-        sending.release(tenant, now, released.append)
+        sending.release(tenant, now, released.extend)
     return [d for d in released if sending.deliver(tenant.pk, d.pk) == "sent"]

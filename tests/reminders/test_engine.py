@@ -259,8 +259,8 @@ def test_sweeping_twice_and_delivering_twice_sends_once(tenant, customer):
     engine.sweep(tenant, now)
     assert Dispatch.objects.filter(tenant=tenant).count() == 1
     released = []
-    sending.release(tenant, now, released.append)
-    sending.release(tenant, now, released.append)
+    sending.release(tenant, now, released.extend)
+    sending.release(tenant, now, released.extend)
     dispatch = Dispatch.objects.get(tenant=tenant)
     assert sending.deliver(tenant.pk, dispatch.pk) == "sent"
     assert sending.deliver(tenant.pk, dispatch.pk) == "not claimed"
