@@ -157,6 +157,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "tick": {"task": "kapittx.tasks.tick", "schedule": 60.0},
     "reminders": {"task": "reminders.tick", "schedule": 60.0},
+    "payment-habits": {"task": "receivables.refresh_habits", "schedule": 3600.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 

@@ -25,6 +25,7 @@ from kapittx.models import Tenant, User
 from kapittx.roles import Role
 from kapittx.tenancy import scoped
 from receivables import ledger
+from receivables.behaviour import refresh_payment_habits
 from receivables.models import (
     ZERO,
     Allocation,
@@ -313,6 +314,7 @@ def seed_demo(today: date, *, reset: bool = False) -> DemoSummary:
         created = not scoped(Invoice, tenant).exists()
         if created:
             _History(tenant, today).build()
+            refresh_payment_habits(tenant, today=today)
     return _summary(tenant, today, created)
 
 

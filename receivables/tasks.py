@@ -1,0 +1,21 @@
+"""Periodic receivables work. Every task takes the tenant's id."""
+
+from celery import shared_task
+
+from kapittx.models import Tenant
+from kapittx.tenancy import tenant_for_task
+from receivables.behaviour import refresh_payment_habits
+
+
+@shared_task(name="receivables.refresh_habits", ignore_result=True)
+def refresh_habits() -> int:
+    """Refresh every tenant's customer payment habits, one task per tenant."""
+    ids = list(Tenant.objects.values_list("pk", flat=True))
+    for tenant_id in ids:
+        refresh_tenant_habits.delay(tenant_id)
+    return len(ids)
+
+
+@shared_task(name="receivables.refresh_tenant_habits", ignore_result=True, acks_late=True)
+def refresh_tenant_habits(tenant_id: int) -> None:
+    refresh_payment_habits(tenant_for_task(tenant_id))
