@@ -183,7 +183,9 @@ def build_context(
 
 def tenant_fields(tenant: Tenant) -> TenantFields:
     """Return the sender details of ``tenant``, with fallbacks when they are not set."""
-    options = memo(("reminder_settings", tenant.pk), scoped(ReminderSettings, tenant).first)
+    options = memo(
+        ("reminder_settings", tenant.pk), lambda: scoped(ReminderSettings, tenant).first()
+    )
     _, default_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     sender_name = (options.sender_name if options else "") or tenant.name
     sender_email = (options.sender_email if options else "") or default_email

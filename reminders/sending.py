@@ -52,7 +52,7 @@ REQUEUE_AFTER = timedelta(minutes=10)
 #: At most this many dispatches are released per tenant and tick.
 RELEASE_BATCH = 2000
 #: Dispatches of one channel a worker task sends together.
-SEND_BATCH = 100
+SEND_BATCH = 250
 
 FINAL_FROM_GATE = {Action.BLOCK: DispatchStatus.BLOCKED, Action.CANCEL: DispatchStatus.CANCELLED}
 

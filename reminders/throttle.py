@@ -30,10 +30,10 @@ def account_limit(dispatch: Dispatch) -> tuple[str, int] | None:
         return None
     own = memo(
         ("rate", dispatch.tenant_id, provider),
-        scoped(ProviderAccount, dispatch.tenant_id)
+        lambda: scoped(ProviderAccount, dispatch.tenant_id)
         .filter(provider=provider)
         .values_list("pk", "rate_per_second")
-        .first,
+        .first(),
     )
     if own is not None:
         return f"{provider}:account{own[0]}", own[1]

@@ -73,7 +73,7 @@ class EmailAdapter(Adapter):
         """Return the message for ``dispatch``: text, HTML alternative, headers, metadata."""
         prefs = memo(
             ("reminder_settings", dispatch.tenant_id),
-            ReminderSettings.objects.filter(tenant_id=dispatch.tenant_id).first,
+            lambda: ReminderSettings.objects.filter(tenant_id=dispatch.tenant_id).first(),
         )
         from_email = _sender(prefs, dispatch.customer.tenant.name)
         mailbox = (prefs.reply_to if prefs else "") or parseaddr(from_email)[1]
