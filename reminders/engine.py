@@ -53,6 +53,7 @@ class Planned:
     invoice_ids: tuple[int, ...]
     amount: Decimal
     currencies: tuple[str, ...]
+    lines: tuple[tuple[int, int, int], ...]  # (invoice, step, repeat): each invoice's own slot
 
 
 @dataclass
@@ -84,6 +85,7 @@ class _Group:
     slot: Slot
     today: date
     invoice_ids: list[int] = field(default_factory=list)
+    lines: list[tuple[int, int, int]] = field(default_factory=list)
     amount: Decimal = Decimal(0)
     currencies: set[str] = field(default_factory=set)
     first_due_on: date | None = None
@@ -183,9 +185,13 @@ def plan(
         for slots_, bucket in ((where.due, groups), (where.skipped, skipped)):
             for slot in slots_:
                 owner = pk if per_invoice else customer_id
-                group = bucket.setdefault(
-                    (owner, slot.key, today), _Group(customer_id, slot, today)
-                )
+                # A customer gets one message per channel and day, whatever steps its
+                # invoices reached: worded in the firmest tone due, listing them all.
+                kind = slot.step.channel if bucket is groups and not per_invoice else slot.key
+                group = bucket.setdefault((owner, kind, today), _Group(customer_id, slot, today))
+                if slot.offset > group.slot.offset:
+                    group.slot = slot
+                group.lines.append((pk, slot.step.pk, slot.repeat))
                 group.invoice_ids.append(pk)
                 group.amount += balance
                 group.currencies.add(currency)
@@ -193,7 +199,7 @@ def plan(
                 group.first_due_on = min(group.first_due_on or trigger, trigger)
 
     for bucket, status in ((groups, DispatchStatus.PLANNED), (skipped, DispatchStatus.SKIPPED)):
-        for (owner, _slot_key, today), group in bucket.items():
+        for (owner, _kind, today), group in bucket.items():
             zone, country = zones[group.customer_id]
             due_at = windows.start_of_day(group.first_due_on, zone)
             send_after = (
@@ -204,9 +210,7 @@ def plan(
             scope = f"i{owner}" if workflows[group.slot.step.workflow_id].per_invoice else "c"
             result.reminders.append(
                 Planned(
-                    key=_key(
-                        group, scope, today, "" if status == DispatchStatus.PLANNED else ":x"
-                    ),
+                    key=_key(group, scope, today, status),
                     customer_id=group.customer_id,
                     slot=group.slot,
                     status=status,
@@ -215,17 +219,23 @@ def plan(
                     invoice_ids=tuple(sorted(group.invoice_ids)),
                     amount=group.amount,
                     currencies=tuple(sorted(group.currencies)),
+                    lines=tuple(group.lines),
                 )
             )
     return result
 
 
-def _key(group: _Group, scope: str, today: date, suffix: str) -> str:
+def _key(group: _Group, scope: str, today: date, status: str) -> str:
     slot = group.slot
-    # Per-customer reminders are one per step and local day, so invoices reaching the same
-    # step on the same day share a message; per-invoice ones are unique by invoice anyway.
-    day = "" if scope.startswith("i") else f":{today:%Y%m%d}"
-    return f"c{group.customer_id}:{scope}:s{slot.step.pk}:r{slot.repeat}{day}{suffix}"
+    if scope.startswith("i"):
+        # Per-invoice reminders are unique by invoice, step and repeat.
+        what = f"s{slot.step.pk}:r{slot.repeat}"
+    elif status == DispatchStatus.PLANNED:
+        # Per-customer reminders are one per channel and local day.
+        what = f"{slot.step.channel}:{today:%Y%m%d}"
+    else:
+        what = f"s{slot.step.pk}:r{slot.repeat}:{today:%Y%m%d}:x"
+    return f"c{group.customer_id}:{scope}:{what}"
 
 
 DISPATCH_COLUMNS = [
@@ -290,10 +300,7 @@ def _dispatch_row(tenant: Tenant, now: datetime, item: Planned) -> tuple:
 
 
 def _line_rows(tenant: Tenant, dispatch_id: int, item: Planned) -> Iterable[tuple]:
-    return (
-        (tenant.pk, dispatch_id, invoice_id, item.slot.step.pk, item.slot.repeat)
-        for invoice_id in item.invoice_ids
-    )
+    return ((tenant.pk, dispatch_id, *line) for line in item.lines)
 
 
 def _supersede(tenant: Tenant, plan_: Plan) -> None:

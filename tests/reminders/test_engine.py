@@ -382,3 +382,17 @@ def test_sends_beyond_the_accounts_rate_wait_for_the_next_tick(
     assert waiting.reason == "waiting for the provider's rate limit" and waiting.attempts == 0
     monkeypatch.setattr(throttle.time, "time", lambda: second + 1.5)
     assert [d.pk for d in run(tenant, local("2026-03-17 10:01"))] == [waiting.pk]
+
+
+def test_invoices_at_different_steps_make_one_message_per_channel_in_the_firmest_tone(
+    tenant, customer
+):
+    make_invoice(tenant, customer, "INV-NEW", DUE)  # due today: the due-today step
+    make_invoice(tenant, customer, "INV-OLD", DUE - timedelta(days=14))  # 14 days late: firm
+    sent = run(tenant, local("2026-03-20 10:00"))
+    assert len(sent) == 1
+    dispatch = Dispatch.objects.get(pk=sent[0].pk)
+    assert (dispatch.tone, dispatch.template_key) == (Tone.FIRM, "overdue-firm")
+    assert "INV-NEW" in dispatch.body_text and "INV-OLD" in dispatch.body_text
+    steps = dict(dispatch.lines.values_list("invoice__number", "step__template_key"))
+    assert steps == {"INV-NEW": "due-today", "INV-OLD": "overdue-firm"}
