@@ -122,7 +122,7 @@ def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[T
         "tenant_id", "customer_id", "number", "external_id", "issue_date", "due_date",
         "currency", "subtotal", "tax", "total", "amount_paid", "amount_credited",
         "amount_written_off", "balance", "status", "po_number", "document_url",
-        "reminder_schedule_stale", "created_at",
+        "created_at",
     ]
 
     def invoice_rows():
@@ -133,7 +133,7 @@ def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[T
                 yield (
                     tenant_id, ids[i % len(ids)], f"INV-{i}", "", due - timedelta(days=30), due,
                     "EUR", amount, "0.00", amount, "0.00", "0.00", "0.00", amount, "open", "",
-                    "", "t", now,
+                    "", now,
                 )
 
     copy("receivables_invoice", invoice_cols, invoice_rows())

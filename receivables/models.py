@@ -147,12 +147,6 @@ class Invoice(TenantOwned):
     voided_on = models.DateField(null=True, blank=True)
     po_number = models.CharField(max_length=64, blank=True)
     document_url = models.URLField(blank=True)
-    # Reminder schedule, kept by reminders.engine: the offset (days from the due date) of the
-    # last reminder handled, and the day the next one falls due, so each sweep reads only the
-    # invoices that are due through an index instead of recomputing every open invoice.
-    reminded_offset = models.IntegerField(null=True, blank=True)
-    next_reminder_on = models.DateField(null=True, blank=True)
-    reminder_schedule_stale = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -179,16 +173,6 @@ class Invoice(TenantOwned):
             models.Index(fields=["tenant", "status", "due_date"], name="invoice_tenant_status_due"),
             models.Index(fields=["tenant", "customer", "status"], name="invoice_tenant_customer"),
             models.Index(fields=["tenant", "issue_date"], name="invoice_tenant_issue"),
-            models.Index(
-                fields=["tenant", "next_reminder_on"],
-                condition=Q(status__in=["open", "partially_paid"]),
-                name="invoice_reminder_due",
-            ),
-            models.Index(
-                fields=["tenant"],
-                condition=Q(status__in=["open", "partially_paid"], reminder_schedule_stale=True),
-                name="invoice_reminder_stale",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -10,20 +10,16 @@ from django.forms import BaseInlineFormSet
 from collections_app import events
 from kapittx.models import Tenant, User
 from kapittx.tenancy import scoped
-from receivables.models import OPEN_STATUSES, Customer, Invoice
-from reminders.models import Segment, Template, Workflow
+from receivables.models import Customer
+from reminders.models import ReminderPosition, Segment, Template, Workflow
 from reminders.rendering import PARTS, save_template
 
 
 def mark_schedules_stale(tenant: Tenant) -> int:
-    """Have the next sweep re-plan every open invoice of ``tenant``; return how many."""
-    # A workflow or segment change can move any customer to another timeline, so every
-    # open invoice is re-placed; the partial index on stale rows keeps the sweep cheap.
-    return (
-        scoped(Invoice, tenant)
-        .filter(status__in=OPEN_STATUSES)
-        .update(reminder_schedule_stale=True)
-    )
+    """Have the next sweep place every invoice of ``tenant`` again; return how many."""
+    # A workflow or segment change can move any customer to another timeline. Invoices not
+    # placed yet have no position and are placed anyway.
+    return scoped(ReminderPosition, tenant).update(stale=True)
 
 
 def _unset_other_defaults(workflow: Workflow) -> None:

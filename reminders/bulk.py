@@ -1,87 +1,156 @@
-"""Write many outbox rows at once.
+"""Write many rows at once.
 
-The sweep writes tens of thousands of rows per tenant after an import, and a worker updates
-a batch of dispatches after sending; Django's ``bulk_create`` and ``bulk_update`` spent more
-time building model instances and CASE expressions than the database spent on the work, so
-rows go in as plain tuples, with dates and times adapted for the database once per column.
+The sweep writes hundreds of thousands of rows after an import or a workflow change, and a
+worker updates a batch of dispatches after sending. Django's ``bulk_create`` and
+``bulk_update`` spend more time building model instances, per-row parameters and CASE
+expressions than the database spends on the work. Here rows are plain tuples; on PostgreSQL
+they travel as one array per column and ``unnest`` turns them back into rows, so a statement
+carries tens of thousands of rows for the cost of adapting a few lists.
 """
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connection, models
 
-#: Rows per INSERT statement.
-PAGE = 2000
+#: Rows per statement.
+PAGE = 20000
 
 
-def _adapter(field: models.Field) -> Callable:
+def _adapter(field: models.Field) -> Callable | None:
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value
-    return lambda value: value
+    return None
+
+
+def _prepare(fields: list[models.Field], rows: Iterable[tuple]) -> list[tuple]:
+    """Return ``rows`` as tuples, dates and times adapted for SQLite (PostgreSQL's arrays
+    carry them as they are)."""
+    adapters = [_adapter(field) for field in fields]
+    if connection.vendor == "postgresql" or not any(adapters):
+        return [tuple(row) for row in rows]
+    return [
+        tuple(v if adapt is None else adapt(v) for adapt, v in zip(adapters, row, strict=True))
+        for row in rows
+    ]
+
+
+def _pages(rows: list[tuple]) -> Iterable[list[tuple]]:
+    for start in range(0, len(rows), PAGE):
+        yield rows[start : start + PAGE]
+
+
+def _quoted(value) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _boolean(value) -> str:
+    return "t" if value else "f"
+
+
+def _encoder(db_type: str) -> Callable[[object], str]:
+    """Return how a value of ``db_type`` is written inside an array literal."""
+    if db_type.startswith(("varchar", "text", "char")):
+        return _quoted
+    if db_type == "boolean":
+        return _boolean
+    if db_type == "jsonb":
+        return lambda value: _quoted(json.dumps(value))
+    return str  # numbers, dates and times: their text form has nothing to quote
+
+
+def _array(values: Iterable, encode: Callable[[object], str]) -> str:
+    """Return ``values`` as a PostgreSQL array literal: one string the server parses at once,
+    where a list would travel as an ARRAY[…] expression of one cast per element."""
+    return "{" + ",".join(["NULL" if v is None else encode(v) for v in values]) + "}"
+
+
+def _unnest(fields: list[models.Field], page: list[tuple]) -> tuple[str, list[str]]:
+    """Return ``unnest(%s::type[], …)`` over ``fields`` and one array per column of ``page``."""
+    types = [field.db_type(connection) for field in fields]
+    casts = ", ".join(f"%s::{db_type}[]" for db_type in types)
+    columns = zip(*page, strict=True)
+    return f"unnest({casts})", [
+        _array(column, _encoder(db_type)) for column, db_type in zip(columns, types, strict=True)
+    ]
+
+
+def _insert(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple], conflict: str
+) -> None:
+    fields = [model._meta.get_field(name) for name in columns]
+    prepared = _prepare(fields, rows)
+    if not prepared:
+        return
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for page in _pages(prepared):
+                source, params = _unnest(fields, page)
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}) SELECT * FROM {source} {conflict}", params
+                )
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) SELECT {marks} WHERE true {conflict}", prepared
+            )
 
 
 def insert_ignoring_conflicts(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]
 ) -> None:
     """INSERT ``rows`` (values in ``columns`` order) into ``model``'s table; existing keys stay."""
-    fields = [model._meta.get_field(name) for name in columns]
-    adapters = [_adapter(field) for field in fields]
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    prepared = [tuple(adapt(v) for adapt, v in zip(adapters, row, strict=True)) for row in rows]
+    _insert(model, columns, rows, "ON CONFLICT DO NOTHING")
+
+
+def upsert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """INSERT ``rows`` into ``model``'s table; a row whose primary key exists is updated.
+
+    ``columns`` starts with the primary key.
+    """
+    quoted = [connection.ops.quote_name(model._meta.get_field(name).column) for name in columns]
+    if not model._meta.get_field(columns[0]).primary_key:
+        raise ValueError(f"upsert columns must start with the primary key, not {columns[0]}")
+    sets = ", ".join(f"{name} = EXCLUDED.{name}" for name in quoted[1:])
+    _insert(model, columns, rows, f"ON CONFLICT ({quoted[0]}) DO UPDATE SET {sets}")
+
+
+def update_values(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """UPDATE ``model``'s rows: each of ``rows`` is (primary key, *values in ``columns`` order)."""
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in columns)]
+    prepared = _prepare(fields, rows)
     if not prepared:
         return
+    table = connection.ops.quote_name(model._meta.db_table)
+    quoted = [connection.ops.quote_name(field.column) for field in fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            execute_values(
-                cursor.cursor,
-                f"INSERT INTO {table} ({names}) VALUES %s ON CONFLICT DO NOTHING",
-                prepared,
-                page_size=PAGE,
-            )
+            sets = ", ".join(f"{name} = v.{name}" for name in quoted[1:])
+            for page in _pages(prepared):
+                source, params = _unnest(fields, page)
+                cursor.execute(
+                    f"UPDATE {table} SET {sets} FROM {source} AS v({', '.join(quoted)}) "
+                    f"WHERE {table}.{quoted[0]} = v.{quoted[0]}",
+                    params,
+                )
         else:
-            marks = ", ".join(["%s"] * len(fields))
+            sets = ", ".join(f"{name} = %s" for name in quoted[1:])
             cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING", prepared
+                f"UPDATE {table} SET {sets} WHERE {quoted[0]} = %s",
+                [(*row[1:], row[0]) for row in prepared],
             )
 
 
 def update_rows(model: type[models.Model], columns: Sequence[str], objects: list) -> None:
     """UPDATE ``columns`` of each of ``objects`` (by primary key) to its current values."""
-    if not objects:
-        return
     fields = [model._meta.get_field(name) for name in columns]
-    adapters = [_adapter(field) for field in fields]
-    rows = [
-        (
-            obj.pk,
-            *(adapt(getattr(obj, f.attname)) for adapt, f in zip(adapters, fields, strict=True)),
-        )
-        for obj in objects
-    ]
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = [connection.ops.quote_name(field.column) for field in fields]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            sets = ", ".join(
-                f"{name} = v.{name}::{field.db_type(connection)}"
-                for name, field in zip(quoted, fields, strict=True)
-            )
-            execute_values(
-                cursor.cursor,
-                f"UPDATE {table} SET {sets} FROM (VALUES %s) AS v(id, {', '.join(quoted)}) "
-                f"WHERE {table}.id = v.id",
-                rows,
-                page_size=PAGE,
-            )
-        else:
-            sets = ", ".join(f"{name} = %s" for name in quoted)
-            cursor.executemany(
-                f"UPDATE {table} SET {sets} WHERE id = %s", [(*row[1:], row[0]) for row in rows]
-            )
+    update_values(
+        model,
+        columns,
+        ((obj.pk, *(getattr(obj, field.attname) for field in fields)) for obj in objects),
+    )

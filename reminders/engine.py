@@ -9,6 +9,7 @@ both under a per-tenant lock. ``preview`` runs ``plan`` on a simulated clock and
 nothing.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -24,16 +25,17 @@ from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import OPEN_STATUSES, Invoice
 from reminders import windows
-from reminders.bulk import insert_ignoring_conflicts
+from reminders.bulk import insert_ignoring_conflicts, upsert
 from reminders.models import (
     Dispatch,
     DispatchInvoice,
     DispatchStatus,
+    ReminderPosition,
     ReminderSettings,
     Step,
     Workflow,
 )
-from reminders.schedule import Slot, position, slots
+from reminders.schedule import Position, Slot, position, slots
 from reminders.segments import workflows_for
 
 #: How many invoices to place per database round trip.
@@ -108,7 +110,11 @@ def _candidates(
         status=PromiseToPay.Status.OPEN,
         promised_on__gte=now.date() - timedelta(days=1),
     )
-    selection = Q(reminder_schedule_stale=True) | Q(next_reminder_on__lte=horizon)
+    selection = (
+        Q(reminder_position__isnull=True)
+        | Q(reminder_position__stale=True)
+        | Q(reminder_position__next_on__lte=horizon)
+    )
     if reminded is not None:
         # A preview also revisits what it has placed itself on the simulated clock.
         selection |= Q(pk__in=list(reminded))
@@ -123,9 +129,9 @@ def _candidates(
         .exclude(Exists(disputed))
         .exclude(Exists(promised))
         .values_list(
-            "pk", "customer_id", "due_date", "balance", "currency", "reminded_offset",
-            "customer__time_zone", "customer__country", "next_reminder_on",
-            "reminder_schedule_stale", "created_at",
+            "pk", "customer_id", "due_date", "balance", "currency",
+            "reminder_position__reminded_offset", "customer__time_zone", "customer__country",
+            "reminder_position__next_on", "reminder_position__stale", "created_at",
         )
         .order_by("pk")
     )
@@ -159,13 +165,17 @@ def plan(
     workflow_of = workflows_for(tenant, {row[1] for row in rows})
     settings_row = ReminderSettings.objects.filter(tenant=tenant).first()
     window = windows.SendWindow.for_settings(settings_row)
+    # Where an invoice stands depends only on a few values that many invoices share.
+    thresholds = {pk: sorted({slot.step.min_amount for slot in tl}) for pk, tl in timelines.items()}
+    known: dict[tuple, Position] = {}
+    todays: dict[str, date] = {}
     groups: dict[tuple, _Group] = {}
     skipped: dict[tuple, _Group] = {}
     zones: dict[int, tuple[str, str]] = {}
 
     for row in rows:
         pk, customer_id, due_date, balance, currency, offset, zone, country = row[:8]
-        stored = None if row[9] else (offset, row[8])
+        stored = None if row[9] in (True, None) else (offset, row[8])
         if reminded is not None and pk in reminded:
             offset = reminded[pk]
         workflow_id = workflow_of.get(customer_id)
@@ -174,12 +184,17 @@ def plan(
         if workflow_id is None:
             result.place(pk, (offset, None), stored)
             continue
-        today = windows.local_today(now, zone)
-        where = position(
-            timelines[workflow_id], due_date=due_date, today=today,
-            reminded_offset=offset, balance=balance,
-            known_since=windows.local_today(row[10], zone),
-        )
+        today = todays.get(zone) or todays.setdefault(zone, windows.local_today(now, zone))
+        known_since = windows.local_today(row[10], zone)
+        # Balances matter only as far as the steps' minimum amounts tell them apart.
+        band = bisect_right(thresholds[workflow_id], balance)
+        memo_key = (workflow_id, due_date, today, offset, band, known_since)
+        where = known.get(memo_key)
+        if where is None:
+            where = known[memo_key] = position(
+                timelines[workflow_id], due_date=due_date, today=today,
+                reminded_offset=offset, balance=balance, known_since=known_since,
+            )
         result.place(pk, (where.reminded_offset, where.next_on), stored)
         per_invoice = workflows[workflow_id].per_invoice
         for slots_, bucket in ((where.due, groups), (where.skipped, skipped)):
@@ -250,6 +265,8 @@ LINE_COLUMNS = ["tenant", "dispatch", "invoice", "step", "repeat"]
 def apply(plan_: Plan) -> None:
     """Write ``plan_`` to the outbox and record each invoice's new position."""
     tenant, now = plan_.tenant, plan_.now
+    # Before the new rows go in, so only reminders planned earlier are looked at.
+    _supersede(tenant, plan_)
     insert_ignoring_conflicts(
         Dispatch, DISPATCH_COLUMNS, (_dispatch_row(tenant, now, item) for item in plan_.reminders)
     )
@@ -273,7 +290,6 @@ def apply(plan_: Plan) -> None:
     # Skipped reminders name the step and customer passed over; only reminders that go out
     # list their invoices, which is what keeps an invoice to one reminder per step.
     insert_ignoring_conflicts(DispatchInvoice, LINE_COLUMNS, lines)
-    _supersede(tenant, plan_)
     _save_positions(tenant, {pk: plan_.positions[pk] for pk in plan_.changed})
 
 
@@ -308,34 +324,36 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
     moved = {invoice_id for item in plan_.due for invoice_id in item.invoice_ids}
     if not moved:
         return
-    new_keys = [item.key for item in plan_.reminders]
-    pending = (
-        scoped(Dispatch, tenant)
-        .filter(status=DispatchStatus.PLANNED, lines__invoice_id__in=moved)
-        .exclude(key__in=new_keys)
-        .distinct()
-    )
-    stale = [
-        dispatch.pk
-        for dispatch in pending.prefetch_related("lines")
-        if {line.invoice_id for line in dispatch.lines.all()} <= moved
+    new_keys = {item.key for item in plan_.reminders}
+    pending = [
+        pk
+        for pk, key in scoped(Dispatch, tenant)
+        .filter(status=DispatchStatus.PLANNED)
+        .values_list("pk", "key")
+        if key not in new_keys
     ]
-    scoped(Dispatch, tenant).filter(pk__in=stale, status=DispatchStatus.PLANNED).update(
-        status=DispatchStatus.SKIPPED, reason="overtaken by a later step",
-        updated_at=timezone.now(),
-    )
+    invoices_of: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(pending), BATCH):
+        for dispatch_id, invoice_id in scoped(DispatchInvoice, tenant).filter(
+            dispatch_id__in=pending[start : start + BATCH]
+        ).values_list("dispatch_id", "invoice_id"):
+            invoices_of[dispatch_id].add(invoice_id)
+    stale = [pk for pk, invoices in invoices_of.items() if invoices <= moved]
+    for start in range(0, len(stale), BATCH):
+        scoped(Dispatch, tenant).filter(
+            pk__in=stale[start : start + BATCH], status=DispatchStatus.PLANNED
+        ).update(
+            status=DispatchStatus.SKIPPED, reason="overtaken by a later step",
+            updated_at=timezone.now(),
+        )
 
 
 def _save_positions(tenant: Tenant, positions: dict[int, tuple[int | None, date | None]]) -> None:
-    by_value: dict[tuple[int | None, date | None], list[int]] = defaultdict(list)
-    for invoice_id, value in positions.items():
-        by_value[value].append(invoice_id)
-    # Invoices share few distinct positions, so one UPDATE per position beats one per row.
-    for (offset, next_on), ids in by_value.items():
-        for start in range(0, len(ids), BATCH):
-            scoped(Invoice, tenant).filter(pk__in=ids[start : start + BATCH]).update(
-                reminded_offset=offset, next_reminder_on=next_on, reminder_schedule_stale=False
-            )
+    upsert(
+        ReminderPosition,
+        ["invoice", "tenant", "reminded_offset", "next_on", "stale"],
+        ((pk, tenant.pk, offset, next_on, False) for pk, (offset, next_on) in positions.items()),
+    )
 
 
 def sweep(tenant: Tenant, now: datetime | None = None, *, dry_run: bool = False) -> Plan:

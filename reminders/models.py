@@ -162,10 +162,19 @@ PENDING_STATUSES = (DispatchStatus.PLANNED, DispatchStatus.QUEUED)
 class Dispatch(TenantOwned):
     """One reminder in the outbox. ``key`` says what it is, so it can exist only once."""
 
+    # The sweep writes dispatches by the hundred thousand after an import, so every index and
+    # key check here is paid for many times: ``tenant`` is served by the keys that lead with
+    # it, and the workflow and step are a record of what planned the reminder (Django sets
+    # them to NULL when those are deleted) rather than keys the database must check per row.
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=120)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="dispatches")
-    workflow = models.ForeignKey(Workflow, null=True, on_delete=models.SET_NULL, related_name="+")
-    step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="+")
+    workflow = models.ForeignKey(
+        Workflow, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    step = models.ForeignKey(
+        Step, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     repeat = models.PositiveIntegerField(
         default=0, help_text="0 for the step itself, n for its n-th repeat."
     )
@@ -179,7 +188,9 @@ class Dispatch(TenantOwned):
     reason = models.CharField(max_length=200, blank=True, help_text="Why blocked or skipped.")
     due_at = models.DateTimeField(help_text="When the step fell due.")
     send_after = models.DateTimeField(help_text="The next moment the contact rules allow.")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+    )
     recipient = models.CharField(max_length=254, blank=True)
     language = models.CharField(max_length=10, blank=True)
     subject = models.CharField(max_length=300, blank=True)
@@ -205,7 +216,14 @@ class Dispatch(TenantOwned):
                 name="dispatch_pending",
             ),
             models.Index(fields=["tenant", "customer", "created_at"], name="dispatch_tenant_cust"),
-            models.Index(fields=["provider_message_id"], name="dispatch_provider_id"),
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~Q(provider_message_id=""),
+                name="dispatch_provider_id",
+            ),
+            models.Index(
+                fields=["contact"], condition=Q(contact__isnull=False), name="dispatch_contact"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -215,9 +233,16 @@ class Dispatch(TenantOwned):
 class DispatchInvoice(TenantOwned):
     """An invoice a reminder is about. An invoice is in one reminder per step and repeat."""
 
+    # Written by the hundred thousand like dispatches: the tenant is the dispatch's own and
+    # leads the unique key, and the step is a record, as on the dispatch.
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="lines")
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="+")
-    step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="+")
+    step = models.ForeignKey(
+        Step, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     repeat = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -227,10 +252,35 @@ class DispatchInvoice(TenantOwned):
                 fields=["tenant", "invoice", "step", "repeat"], name="dispatch_invoice_once"
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "dispatch"], name="dispatch_invoice_dispatch")]
 
     def __str__(self) -> str:
         return f"{self.dispatch_id} → {self.invoice_id}"
+
+
+class ReminderPosition(TenantOwned):
+    """Where an invoice stands on its workflow, kept by the sweep (``reminders.engine``).
+
+    The offset (days from the due date) of the last reminder handled and the day the next
+    one falls due, so a tick looks again only at invoices whose day has come. An open invoice
+    without a position has not been placed yet; a stale one is placed again at the next sweep
+    (after a change to the workflows, the segments or the customer). Positions live beside
+    the invoice rather than on it: the sweep rewrites them by the hundred thousand after an
+    import, and this narrow table has one index where the invoice table has many.
+    """
+
+    invoice = models.OneToOneField(
+        Invoice, primary_key=True, on_delete=models.CASCADE, related_name="reminder_position"
+    )
+    # The invoice's own tenant; the invoice's key already guards it.
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    reminded_offset = models.IntegerField(null=True, blank=True)
+    next_on = models.DateField(null=True, blank=True)
+    stale = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: after {self.reminded_offset}, next {self.next_on}"
 
 
 class DeliveryEvent(TenantOwned):

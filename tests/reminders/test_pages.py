@@ -17,6 +17,7 @@ from reminders.models import (
     Dispatch,
     DispatchInvoice,
     DispatchStatus,
+    ReminderPosition,
     Segment,
     Step,
     Template,
@@ -342,14 +343,27 @@ def step_data(workflow: Workflow, changes: dict | None = None, extra: list | Non
     return {key: value for key, value in data.items() if value != ""}
 
 
-def stale_flags(tenant: Tenant) -> list[bool]:
-    return list(
-        Invoice.objects.filter(tenant=tenant).values_list("reminder_schedule_stale", flat=True)
+def place_all_invoices() -> None:
+    """Give every invoice a current position, as a sweep would."""
+    ReminderPosition.objects.bulk_create(
+        ReminderPosition(invoice_id=pk, tenant_id=tenant_id)
+        for pk, tenant_id in Invoice.objects.values_list("pk", "tenant_id")
     )
 
 
+def stale_flags(tenant: Tenant) -> list[bool]:
+    """Whether each of ``tenant``'s invoices is still to be placed by the next sweep."""
+    positions = dict(
+        ReminderPosition.objects.filter(tenant=tenant).values_list("invoice_id", "stale")
+    )
+    return [
+        positions.get(pk, True)
+        for pk in Invoice.objects.filter(tenant=tenant).values_list("pk", flat=True)
+    ]
+
+
 def test_workflow_step_table_saves_and_marks_open_invoices_stale(client, mine, theirs, owner):
-    Invoice.objects.update(reminder_schedule_stale=False)
+    place_all_invoices()
     client.force_login(owner)
     data = step_data(
         mine.workflow,
@@ -421,7 +435,7 @@ def test_the_step_template_select_lists_the_tenants_keys(client, mine, theirs, o
 
 
 def test_new_workflow_with_steps(client, mine, owner):
-    Invoice.objects.update(reminder_schedule_stale=False)
+    place_all_invoices()
     client.force_login(owner)
     data = {
         "name": "Key accounts",
@@ -467,7 +481,7 @@ def default_names(tenant: Tenant) -> list[str]:
 
 def test_setting_a_default_keeps_exactly_one(client, mine, theirs, owner):
     other = make_workflow(mine.tenant, name="Gentle", default=False)
-    Invoice.objects.update(reminder_schedule_stale=False)
+    place_all_invoices()
     client.force_login(owner)
     response = client.post(url("workflow_set_default", mine.tenant, workflow_id=other.pk))
     assert response.status_code == 302
@@ -667,7 +681,7 @@ def test_segment_list_shows_rules_workflow_and_matching_customers(client, mine, 
 
 
 def test_create_a_segment_from_rule_rows(client, mine, customers, owner):
-    Invoice.objects.update(reminder_schedule_stale=False)
+    place_all_invoices()
     client.force_login(owner)
     data = rule_data(
         [("country", "in", "AT, CH"), ("outstanding", "lt", "1000"), ("", "", "")],

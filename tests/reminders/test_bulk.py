@@ -1,0 +1,82 @@
+"""The bulk writer keeps every value as it was given, and leaves existing keys alone."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from reminders.bulk import insert_ignoring_conflicts, update_values, upsert
+from reminders.models import Dispatch, ReminderPosition
+from tests.reminders.scenario import make_customer, make_invoice
+
+AWKWARD = ['quote " inside', "back\\slash", "it's", "", "a,b {c}", "NULL", " padded ", "ünï €"]
+
+COLUMNS = ["tenant", "key", "customer", "repeat", "channel", "tone", "template_key", "status",
+           "reason", "due_at", "send_after", "recipient", "language", "subject", "body_html",
+           "body_text", "provider_message_id", "attempts", "error", "created_at", "updated_at"]
+
+
+def rows(tenant, customer, moment, subjects):
+    return [
+        (tenant.pk, f"k{n}", customer.pk, 0, "email", "firm", "overdue-firm", "planned", "",
+         moment, moment, "", "", subject, "", "", "", 0, "", moment, moment)
+        for n, subject in enumerate(subjects)
+    ]
+
+
+@pytest.mark.django_db
+def test_text_with_quotes_backslashes_and_braces_is_stored_exactly(tenant):
+    customer = make_customer(tenant, "C-1")
+    moment = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    insert_ignoring_conflicts(Dispatch, COLUMNS, rows(tenant, customer, moment, AWKWARD))
+    stored = dict(Dispatch.objects.values_list("key", "subject"))
+    assert [stored[f"k{n}"] for n in range(len(AWKWARD))] == AWKWARD
+    assert set(Dispatch.objects.values_list("due_at", flat=True)) == {moment}
+
+
+@pytest.mark.django_db
+def test_existing_keys_are_left_as_they_were(tenant):
+    customer = make_customer(tenant, "C-1")
+    moment = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    insert_ignoring_conflicts(Dispatch, COLUMNS, rows(tenant, customer, moment, ["first"]))
+    insert_ignoring_conflicts(Dispatch, COLUMNS, rows(tenant, customer, moment, ["second", "new"]))
+    assert dict(Dispatch.objects.values_list("key", "subject")) == {"k0": "first", "k1": "new"}
+
+
+@pytest.mark.django_db
+def test_upsert_inserts_new_positions_and_updates_existing_ones(tenant):
+    customer = make_customer(tenant, "C-1")
+    first, second = (make_invoice(tenant, customer, f"INV-{n}", date(2026, 3, 1)) for n in (1, 2))
+    ReminderPosition.objects.create(invoice=first, tenant=tenant, reminded_offset=0, stale=True)
+    columns = ["invoice", "tenant", "reminded_offset", "next_on", "stale"]
+    upsert(
+        ReminderPosition,
+        columns,
+        [(first.pk, tenant.pk, 7, date(2026, 3, 15), False),
+         (second.pk, tenant.pk, None, None, False)],
+    )
+    stored = ReminderPosition.objects.values_list(
+        "invoice_id", "tenant_id", "reminded_offset", "next_on", "stale"
+    )
+    assert sorted(stored) == [
+        (first.pk, tenant.pk, 7, date(2026, 3, 15), False),
+        (second.pk, tenant.pk, None, None, False),
+    ]
+
+
+@pytest.mark.django_db
+def test_upsert_needs_the_primary_key_first():
+    with pytest.raises(ValueError, match="primary key"):
+        upsert(ReminderPosition, ["tenant", "invoice"], [])
+
+
+@pytest.mark.django_db
+def test_update_values_changes_only_the_rows_named(tenant):
+    customer = make_customer(tenant, "C-1")
+    moment = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    insert_ignoring_conflicts(Dispatch, COLUMNS, rows(tenant, customer, moment, ["a", "b"]))
+    target = Dispatch.objects.get(key="k1")
+    update_values(Dispatch, ["subject", "attempts"], [(target.pk, 'new "subject"', 3)])
+    assert dict(Dispatch.objects.values_list("key", "subject")) == {
+        "k0": "a", "k1": 'new "subject"'
+    }
+    assert Dispatch.objects.get(key="k1").attempts == 3
