@@ -5,10 +5,19 @@ render and send through the email adapter with anymail's test backend.
         .venv/bin/python bench/sweep.py --tenants 100 --invoices 1000000
 
 The database must be PostgreSQL and hold nothing but benchmark data: the script migrates it
-and empties it first. Data is loaded with COPY. The sweep starts cold — every invoice's
-schedule still to be worked out, as after a bulk import — and is timed over all tenants.
-The floor is one SQL statement that selects the same due set (each open invoice's latest
-step whose day has come). The last line printed is one JSON object with the figures.
+and empties it first. Data is loaded with COPY, as a bulk import would write it; the
+product's hourly ``place_missing`` then gives each invoice its position (timed apart).
+
+Two sweeps are timed over all tenants, each against a floor: one hand-written SQL statement
+that selects the same due set from the invoices and workflow steps alone.
+
+- The cold sweep: every invoice still to be placed on its workflow, as after an import or a
+  workflow change. Its floor selects each open invoice's latest step whose day has come.
+- The next day's tick: the same book a day later, after the cold sweep. Its floor selects
+  the open invoices that reach a step on that day.
+
+The last line printed is one JSON object with the figures; ``sweep_s``, ``floor_s`` and
+``ratio`` are the cold sweep's, ``tick_*`` the next day's.
 """
 
 import argparse
@@ -35,7 +44,7 @@ from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
 from kapittx.models import Tenant  # noqa: E402
-from reminders import engine, sending  # noqa: E402
+from reminders import engine, positions, sending  # noqa: E402
 from reminders.models import Dispatch, DispatchStatus, ReminderSettings  # noqa: E402
 
 CUSTOMERS_PER_TENANT_SHARE = 10  # invoices per customer, on average
@@ -155,11 +164,20 @@ WHERE i.tenant_id = ANY(%(tenants)s) AND i.status IN ('open', 'partially_paid')
   AND i.balance > 0
 """
 
+TICK_FLOOR_SQL = """
+SELECT i.id, s.id AS step_id
+FROM receivables_invoice i
+JOIN reminders_workflow w ON w.tenant_id = i.tenant_id AND w.is_default
+JOIN reminders_step s ON s.workflow_id = w.id AND i.due_date + s.offset_days = %(today)s
+WHERE i.tenant_id = ANY(%(tenants)s) AND i.status IN ('open', 'partially_paid')
+  AND i.balance > 0
+"""
 
-def floor(tenants: list[Tenant], today: date) -> tuple[float, int]:
+
+def floor(tenants: list[Tenant], today: date, sql: str = FLOOR_SQL) -> tuple[float, int]:
     with connection.cursor() as cursor:
         started = time.perf_counter()
-        cursor.execute(FLOOR_SQL, {"today": today, "tenants": [t.pk for t in tenants]})
+        cursor.execute(sql, {"today": today, "tenants": [t.pk for t in tenants]})
         rows = cursor.fetchall()
         return time.perf_counter() - started, len(rows)
 
@@ -218,12 +236,22 @@ def main() -> None:
     tenants = load(args.tenants, args.invoices, today, random.Random(args.seed))
     log(f"loaded {args.invoices:,} invoices over {args.tenants} tenants "
         f"in {time.perf_counter() - started:.1f} s ({settings.DATABASES['default']['NAME']})")
+    started = time.perf_counter()
+    placed = positions.place_missing()
+    log(f"positions for {placed:,} new invoices in {time.perf_counter() - started:.2f} s")
     floor_s, floor_rows = floor(tenants, today)
     log(f"floor: hand-written SQL selects {floor_rows:,} due invoices in {floor_s:.2f} s")
     sweep_s, planned, invoices_due = sweep_all(tenants, now)
-    log(f"sweep: {planned:,} reminders for {invoices_due:,} invoices in {sweep_s:.2f} s")
+    log(f"cold sweep: {planned:,} reminders for {invoices_due:,} invoices in {sweep_s:.2f} s")
     second_s, again, _ = sweep_all(tenants, now)
     log(f"second sweep at the same moment: {again:,} new reminders in {second_s:.2f} s")
+    tomorrow = now + timedelta(days=1)
+    tick_floor_s, tick_rows = floor(tenants, tomorrow.date(), TICK_FLOOR_SQL)
+    log(f"next day's floor: hand-written SQL selects {tick_rows:,} invoices reaching a step "
+        f"in {tick_floor_s:.2f} s")
+    tick_s, tick_planned, tick_invoices = sweep_all(tenants, tomorrow)
+    log(f"next day's tick: {tick_planned:,} reminders for {tick_invoices:,} invoices "
+        f"in {tick_s:.2f} s")
     send_s, sent = send_throughput(now)
     send_per_s = sent / send_s if send_s else 0.0
     log(f"render and send: {sent:,} emails in {send_s:.2f} s = {send_per_s:,.0f}/s")
@@ -235,6 +263,10 @@ def main() -> None:
         "floor_s": round(floor_s, 2),
         "ratio": round(sweep_s / floor_s, 2) if floor_s else None,
         "send_per_s": round(send_per_s, 1),
+        "tick_s": round(tick_s, 2),
+        "tick_floor_s": round(tick_floor_s, 2),
+        "tick_ratio": round(tick_s / tick_floor_s, 2) if tick_floor_s else None,
+        "tick_dispatches": tick_planned,
     }))
 
 

@@ -1,14 +1,17 @@
 """The compliance gate: nothing is sent unless it allows it; deferred is never dropped."""
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from django.db.models import Max
 
 from collections_app.models import Dispute, PromiseToPay
 from kapittx.tenancy import scoped
-from receivables.models import OPEN_STATUSES, Invoice
+from receivables.models import OPEN_STATUSES
 from reminders import windows
 from reminders.contacts import pick_contact
-from reminders.models import Dispatch, ReminderSettings
+from reminders.models import Dispatch, DispatchInvoice, ReminderSettings
 
 
 class Action:
@@ -25,24 +28,87 @@ class Decision:
     until: datetime | None = None
 
 
+@dataclass
+class Facts:
+    """What the gate needs to know about a batch of dispatches, read in one query each."""
+
+    open_invoices: dict[int, set[int]]  # dispatch → its invoices still open
+    promised_on: dict[int, date]  # customer → the latest day of a promise in force
+    disputed: set[int]  # invoices with an open dispute
+
+    @classmethod
+    def read(cls, dispatches: list[Dispatch], now: datetime) -> "Facts":
+        if not dispatches:
+            return cls({}, {}, set())
+        tenant_id = dispatches[0].tenant_id
+        open_invoices: dict[int, set[int]] = defaultdict(set)
+        for dispatch_id, invoice_id in (
+            scoped(DispatchInvoice, tenant_id)
+            .filter(
+                dispatch_id__in=[d.pk for d in dispatches],
+                invoice__status__in=OPEN_STATUSES,
+                invoice__balance__gt=0,
+            )
+            .values_list("dispatch_id", "invoice_id")
+        ):
+            open_invoices[dispatch_id].add(invoice_id)
+        # A promise is in force until the day after its date, in any customer's time zone.
+        promised_on = dict(
+            scoped(PromiseToPay, tenant_id)
+            .filter(
+                customer_id__in={d.customer_id for d in dispatches},
+                status=PromiseToPay.Status.OPEN,
+                promised_on__gte=now.date() - timedelta(days=2),
+            )
+            .values("customer_id")
+            .annotate(latest=Max("promised_on"))
+            .values_list("customer_id", "latest")
+        )
+        disputed = set(
+            scoped(Dispute, tenant_id)
+            .filter(
+                invoice_id__in=set().union(*open_invoices.values()), status=Dispute.Status.OPEN
+            )
+            .values_list("invoice_id", flat=True)
+        )
+        return cls(dict(open_invoices), promised_on, disputed)
+
+
+def gate_many(
+    dispatches: list[Dispatch], now: datetime, settings_row: ReminderSettings | None
+) -> dict[int, Decision]:
+    """Decide for each of one tenant's ``dispatches`` whether it may go at ``now``.
+
+    The dispatches come with ``customer`` (and its tenant and contacts) loaded.
+    """
+    facts = Facts.read(dispatches, now)
+    window = windows.SendWindow.for_settings(settings_row)
+    return {d.pk: _decide(d, now, settings_row, window, facts) for d in dispatches}
+
+
 def gate(dispatch: Dispatch, now: datetime, settings_row: ReminderSettings | None) -> Decision:
     """Decide whether ``dispatch`` may go at ``now``."""
+    return gate_many([dispatch], now, settings_row)[dispatch.pk]
+
+
+def _decide(
+    dispatch: Dispatch,
+    now: datetime,
+    settings_row: ReminderSettings | None,
+    window: windows.SendWindow,
+    facts: Facts,
+) -> Decision:
     customer = dispatch.customer
     tenant = customer.tenant
     zone = customer.effective_time_zone()
     country = customer.country or tenant.country
-    window = windows.SendWindow.for_settings(settings_row)
     today = windows.local_today(now, zone)
 
     def later(moment: datetime, reason: str) -> Decision:
         at = windows.next_allowed(moment, zone=zone, country=country, window=window)
         return Decision(Action.DEFER, reason, at)
 
-    open_ids = set(
-        scoped(Invoice, tenant)
-        .filter(pk__in=dispatch.lines.values("invoice_id"), status__in=OPEN_STATUSES, balance__gt=0)
-        .values_list("pk", flat=True)
-    )
+    open_ids = facts.open_invoices.get(dispatch.pk, set())
     if not open_ids:
         return Decision(Action.CANCEL, "nothing left to pay")
     if customer.do_not_contact:
@@ -56,22 +122,11 @@ def gate(dispatch: Dispatch, now: datetime, settings_row: ReminderSettings | Non
     if customer.reminders_paused_until and customer.reminders_paused_until >= today:
         resume = windows.start_of_day(customer.reminders_paused_until + timedelta(days=1), zone)
         return later(resume, "paused")
-    promise = (
-        scoped(PromiseToPay, tenant)
-        .filter(customer=customer, status=PromiseToPay.Status.OPEN,
-                promised_on__gte=today - timedelta(days=1))
-        .order_by("-promised_on")
-        .first()
-    )
-    if promise is not None:
-        resume = windows.start_of_day(promise.promised_on + timedelta(days=2), zone)
+    promised_on = facts.promised_on.get(customer.pk)
+    if promised_on is not None and promised_on >= today - timedelta(days=1):
+        resume = windows.start_of_day(promised_on + timedelta(days=2), zone)
         return later(resume, "promise to pay in force")
-    disputed = set(
-        scoped(Dispute, tenant)
-        .filter(invoice_id__in=open_ids, status=Dispute.Status.OPEN)
-        .values_list("invoice_id", flat=True)
-    )
-    if open_ids <= disputed:
+    if open_ids <= facts.disputed:
         return later(now + timedelta(days=1), "every invoice is disputed")
     if settings_row is not None and not settings_row.sending_enabled:
         return later(now + timedelta(days=1), "sending is switched off")

@@ -158,6 +158,7 @@ CELERY_BEAT_SCHEDULE = {
     "tick": {"task": "kapittx.tasks.tick", "schedule": 60.0},
     "reminders": {"task": "reminders.tick", "schedule": 60.0},
     "payment-habits": {"task": "receivables.refresh_habits", "schedule": 3600.0},
+    "reminder-positions": {"task": "reminders.place_missing", "schedule": 3600.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 

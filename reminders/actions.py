@@ -11,15 +11,15 @@ from collections_app import events
 from kapittx.models import Tenant, User
 from kapittx.tenancy import scoped
 from receivables.models import Customer
-from reminders.models import ReminderPosition, Segment, Template, Workflow
+from reminders import positions
+from reminders.models import Segment, Template, Workflow
 from reminders.rendering import PARTS, save_template
 
 
 def mark_schedules_stale(tenant: Tenant) -> int:
-    """Have the next sweep place every invoice of ``tenant`` again; return how many."""
-    # A workflow or segment change can move any customer to another timeline. Invoices not
-    # placed yet have no position and are placed anyway.
-    return scoped(ReminderPosition, tenant).update(stale=True)
+    """Have the next sweep place every open invoice of ``tenant`` again; return how many."""
+    # A workflow or segment change can move any customer to another timeline.
+    return positions.look_again_for_tenant(tenant)
 
 
 def _unset_other_defaults(workflow: Workflow) -> None:

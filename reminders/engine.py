@@ -23,7 +23,7 @@ from django.utils import timezone
 from collections_app.models import Dispute, PromiseToPay
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
-from receivables.models import OPEN_STATUSES, Invoice
+from receivables.models import OPEN_STATUSES
 from reminders import windows
 from reminders.bulk import insert_ignoring_conflicts, upsert
 from reminders.models import (
@@ -93,6 +93,11 @@ class _Group:
     first_due_on: date | None = None
 
 
+def _horizon(now: datetime) -> date:
+    # The latest local date anywhere on earth bounds every customer's "today".
+    return (now + timedelta(hours=14)).date()
+
+
 def _candidates(
     tenant: Tenant,
     now: datetime,
@@ -100,40 +105,35 @@ def _candidates(
     customer_id: int | None = None,
 ):
     """Return the open invoices to look at now, with what placing them needs."""
-    # The latest local date anywhere on earth bounds every customer's "today".
-    horizon = (now + timedelta(hours=14)).date()
     disputed = scoped(Dispute, tenant).filter(
-        invoice=OuterRef("pk"), status=Dispute.Status.OPEN
+        invoice=OuterRef("invoice_id"), status=Dispute.Status.OPEN
     )
     promised = scoped(PromiseToPay, tenant).filter(
-        customer=OuterRef("customer_id"),
+        customer=OuterRef("invoice__customer_id"),
         status=PromiseToPay.Status.OPEN,
         promised_on__gte=now.date() - timedelta(days=1),
     )
-    selection = (
-        Q(reminder_position__isnull=True)
-        | Q(reminder_position__stale=True)
-        | Q(reminder_position__next_on__lte=horizon)
-    )
+    selection = Q(next_on__lte=_horizon(now))
     if reminded is not None:
         # A preview also revisits what it has placed itself on the simulated clock.
-        selection |= Q(pk__in=list(reminded))
-    invoices = scoped(Invoice, tenant)
+        selection |= Q(invoice_id__in=list(reminded))
+    positions = scoped(ReminderPosition, tenant).filter(selection)
     if customer_id is not None:
-        invoices = invoices.filter(customer_id=customer_id)
+        positions = positions.filter(invoice__customer_id=customer_id)
     return (
-        invoices.filter(status__in=OPEN_STATUSES, balance__gt=0)
-        .filter(selection)
-        .filter(customer__do_not_contact=False, customer__reminders_on_hold=False)
-        .exclude(customer__reminders_paused_until__gte=now.date())
+        positions.filter(invoice__status__in=OPEN_STATUSES, invoice__balance__gt=0)
+        .filter(
+            invoice__customer__do_not_contact=False, invoice__customer__reminders_on_hold=False
+        )
+        .exclude(invoice__customer__reminders_paused_until__gte=now.date())
         .exclude(Exists(disputed))
         .exclude(Exists(promised))
         .values_list(
-            "pk", "customer_id", "due_date", "balance", "currency",
-            "reminder_position__reminded_offset", "customer__time_zone", "customer__country",
-            "reminder_position__next_on", "reminder_position__stale", "created_at",
+            "invoice_id", "invoice__customer_id", "invoice__due_date", "invoice__balance",
+            "invoice__currency", "reminded_offset", "invoice__customer__time_zone",
+            "invoice__customer__country", "next_on", "invoice__created_at",
         )
-        .order_by("pk")
+        .order_by("invoice_id")
     )
 
 
@@ -175,7 +175,7 @@ def plan(
 
     for row in rows:
         pk, customer_id, due_date, balance, currency, offset, zone, country = row[:8]
-        stored = None if row[9] in (True, None) else (offset, row[8])
+        stored = (offset, row[8])
         if reminded is not None and pk in reminded:
             offset = reminded[pk]
         workflow_id = workflow_of.get(customer_id)
@@ -185,7 +185,7 @@ def plan(
             result.place(pk, (offset, None), stored)
             continue
         today = todays.get(zone) or todays.setdefault(zone, windows.local_today(now, zone))
-        known_since = windows.local_today(row[10], zone)
+        known_since = windows.local_today(row[9], zone)
         # Balances matter only as far as the steps' minimum amounts tell them apart.
         band = bisect_right(thresholds[workflow_id], balance)
         memo_key = (workflow_id, due_date, today, offset, band, known_since)
@@ -290,7 +290,7 @@ def apply(plan_: Plan) -> None:
     # Skipped reminders name the step and customer passed over; only reminders that go out
     # list their invoices, which is what keeps an invoice to one reminder per step.
     insert_ignoring_conflicts(DispatchInvoice, LINE_COLUMNS, lines)
-    _save_positions(tenant, {pk: plan_.positions[pk] for pk in plan_.changed})
+    _save_positions(tenant, plan_)
 
 
 def _find(tenant: Tenant, keys: list[str]) -> dict[str, tuple[int, str]]:
@@ -348,12 +348,17 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
         )
 
 
-def _save_positions(tenant: Tenant, positions: dict[int, tuple[int | None, date | None]]) -> None:
+def _save_positions(tenant: Tenant, plan_: Plan) -> None:
     upsert(
         ReminderPosition,
-        ["invoice", "tenant", "reminded_offset", "next_on", "stale"],
-        ((pk, tenant.pk, offset, next_on, False) for pk, (offset, next_on) in positions.items()),
+        ["invoice", "tenant", "reminded_offset", "next_on"],
+        ((pk, tenant.pk, *plan_.positions[pk]) for pk in plan_.changed),
     )
+    # Positions of invoices closed since they were placed leave the sweep's view; an invoice
+    # that reopens is sent back by ``reminders.positions``.
+    scoped(ReminderPosition, tenant).filter(next_on__lte=_horizon(plan_.now)).exclude(
+        invoice__status__in=OPEN_STATUSES, invoice__balance__gt=0
+    ).update(next_on=None)
 
 
 def sweep(tenant: Tenant, now: datetime | None = None, *, dry_run: bool = False) -> Plan:

@@ -1,6 +1,6 @@
 """Reminder data: workflows and their steps, segments, templates, send settings and the outbox."""
 
-from datetime import time
+from datetime import date, time
 
 from django.conf import settings
 from django.db import models
@@ -258,15 +258,18 @@ class DispatchInvoice(TenantOwned):
 
 
 class ReminderPosition(TenantOwned):
-    """Where an invoice stands on its workflow, kept by the sweep (``reminders.engine``).
+    """Where an open invoice stands on its workflow, kept by the sweep (``reminders.engine``).
 
-    The offset (days from the due date) of the last reminder handled and the day the next
-    one falls due, so a tick looks again only at invoices whose day has come. An open invoice
-    without a position has not been placed yet; a stale one is placed again at the next sweep
-    (after a change to the workflows, the segments or the customer). Positions live beside
-    the invoice rather than on it: the sweep rewrites them by the hundred thousand after an
-    import, and this narrow table has one index where the invoice table has many.
+    ``reminded_offset`` is the offset (days from the due date) of the last reminder handled;
+    ``next_on`` the day to look at the invoice again: the day its next step falls due, None
+    when no step is left, or ``AT_NEXT_SWEEP`` when something changed (a new or reopened
+    invoice, an edited customer, workflow or segment) and the next sweep must place it again.
+    A tick reads only positions whose day has come, through the one index of this narrow
+    table; the sweep rewrites positions by the hundred thousand after an import, which on the
+    invoice row itself would update its many indexes too.
     """
+
+    AT_NEXT_SWEEP = date(1, 1, 1)
 
     invoice = models.OneToOneField(
         Invoice, primary_key=True, on_delete=models.CASCADE, related_name="reminder_position"
@@ -277,7 +280,9 @@ class ReminderPosition(TenantOwned):
     )
     reminded_offset = models.IntegerField(null=True, blank=True)
     next_on = models.DateField(null=True, blank=True)
-    stale = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "next_on"], name="reminder_position_due")]
 
     def __str__(self) -> str:
         return f"{self.invoice_id}: after {self.reminded_offset}, next {self.next_on}"

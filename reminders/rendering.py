@@ -319,10 +319,16 @@ def money(context: Context, value: Any, currency: str = "") -> str:
         )
     if isinstance(value, Total):
         value, currency = value.amount, value.currency
+    return _money_text(Decimal(str(value)), currency, _locale(context))
+
+
+# Formatting a number or a date in a language is a pure function of its inputs, and the same
+# amounts and dates recur across a message's parts and a batch's messages.
+@lru_cache(maxsize=8192)
+def _money_text(value: Decimal, currency: str, language: str) -> str:
     places = 0 if currency in ZERO_DECIMAL_CURRENCIES else 2
     # Django's number formatting cuts extra decimals off; money is rounded instead.
-    amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    language = _locale(context)
+    amount = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     text = format_number(
         amount,
         formats.get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
@@ -339,7 +345,11 @@ def format_date(context: Context, value: date | None, style: str = "long") -> st
     """Format a date in the customer's language: long ``3. März 2026`` or short ``03.03.2026``."""
     if value is None:
         return ""
-    language = _locale(context)
+    return _date_text(value, style, _locale(context))
+
+
+@lru_cache(maxsize=8192)
+def _date_text(value: date, style: str, language: str) -> str:
     name = "SHORT_DATE_FORMAT" if style == "short" else "DATE_FORMAT"
     with translation.override(language):
         return dateformat.format(value, formats.get_format(name, language, use_l10n=True))

@@ -8,6 +8,7 @@ channel adapter and stores the provider's ids before the task is acknowledged.
 """
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -16,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from collections_app import events
-from collections_app.compliance import Action, gate
+from collections_app.compliance import Action, gate_many
 from collections_app.models import PromiseToPay
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
@@ -57,32 +58,43 @@ SEND_BATCH = 250
 FINAL_FROM_GATE = {Action.BLOCK: DispatchStatus.BLOCKED, Action.CANCEL: DispatchStatus.CANCELLED}
 
 
+@transaction.atomic
 def release(tenant: Tenant, now: datetime, enqueue: Callable[[list[Dispatch]], None]) -> int:
     """Gate every planned dispatch whose moment has come; return how many were queued.
 
     The queued ones go to ``enqueue`` after the commit, in batches of one channel.
     """
     settings_row = ReminderSettings.objects.filter(tenant=tenant).first()
-    due = (
+    due = list(
         scoped(Dispatch, tenant)
         .filter(status=DispatchStatus.PLANNED, send_after__lte=now)
         .select_related("customer__tenant")
         .prefetch_related("customer__contacts")
         .order_by("send_after", "pk")[:RELEASE_BATCH]
     )
-    queued = []
+    decisions = gate_many(due, now, settings_row)
+    # Dispatches that get the same answer are updated together.
+    outcomes: dict[tuple, list[int]] = defaultdict(list)
     for dispatch in due:
-        decision = gate(dispatch, now, settings_row)
-        pending = scoped(Dispatch, tenant).filter(pk=dispatch.pk, status=DispatchStatus.PLANNED)
+        decision = decisions[dispatch.pk]
         if decision.action == Action.ALLOW:
-            if pending.update(status=DispatchStatus.QUEUED, queued_at=now, updated_at=now):
-                queued.append(dispatch)
+            change = (("status", DispatchStatus.QUEUED), ("queued_at", now))
         elif decision.action == Action.DEFER:
-            pending.update(send_after=decision.until, reason=decision.reason, updated_at=now)
+            change = (("send_after", decision.until), ("reason", decision.reason))
         else:
-            pending.update(
-                status=FINAL_FROM_GATE[decision.action], reason=decision.reason, updated_at=now
-            )
+            change = (("status", FINAL_FROM_GATE[decision.action]), ("reason", decision.reason))
+        outcomes[change].append(dispatch.pk)
+    released: set[int] = set()
+    for change, ids in outcomes.items():
+        # Only rows still planned change: a concurrent release or sweep may have moved some.
+        still_planned = scoped(Dispatch, tenant).filter(pk__in=ids, status=DispatchStatus.PLANNED)
+        if dict(change).get("status") == DispatchStatus.QUEUED:
+            locked = still_planned.select_for_update(skip_locked=True)
+            ids = list(locked.values_list("pk", flat=True))
+            released.update(ids)
+            still_planned = scoped(Dispatch, tenant).filter(pk__in=ids)
+        still_planned.update(**dict(change), updated_at=now)
+    queued = [dispatch for dispatch in due if dispatch.pk in released]
     stuck = scoped(Dispatch, tenant).filter(
         status=DispatchStatus.QUEUED, queued_at__lt=now - REQUEUE_AFTER
     )

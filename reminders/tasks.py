@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kapittx.models import Tenant
 from kapittx.tenancy import tenant_for_task
-from reminders import engine, sending
+from reminders import engine, positions, sending
 from reminders.channels import CHANNELS
 from reminders.models import Dispatch
 
@@ -41,6 +41,12 @@ def tick() -> int:
     for tenant_id in ids:
         sweep_tenant.delay(tenant_id)
     return len(ids)
+
+
+@shared_task(name="reminders.place_missing", ignore_result=True)
+def place_missing() -> int:
+    """Give open invoices written in bulk (without the ORM's signals) a reminder position."""
+    return positions.place_missing()
 
 
 @shared_task(name="reminders.sweep_tenant", ignore_result=True, acks_late=True)

@@ -46,16 +46,17 @@ def _sender(prefs: ReminderSettings | None, tenant_name: str) -> str:
 
 
 def _connection(tenant_id: int):
-    # A tenant with its own ESP account sends through it: anymail backends take their
-    # settings (api_key, server_token …) as keyword arguments.
-    config = memo(
-        ("email_account", tenant_id),
-        lambda: provider_config(tenant_id, ProviderAccount.Provider.EMAIL),
-    )
-    if config is None:
-        return None
-    options = dict(config)
-    return get_connection(options.pop("backend"), **options)
+    # One connection serves a worker's whole batch for the tenant. A tenant with its own ESP
+    # account sends through it: anymail backends take their settings (api_key, server_token
+    # …) as keyword arguments.
+    def connect():
+        config = provider_config(tenant_id, ProviderAccount.Provider.EMAIL)
+        if config is None:
+            return get_connection()
+        options = dict(config)
+        return get_connection(options.pop("backend"), **options)
+
+    return memo(("email_connection", tenant_id), connect)
 
 
 def _api_error(exc: AnymailAPIError) -> ChannelError:

@@ -46,20 +46,19 @@ def test_existing_keys_are_left_as_they_were(tenant):
 def test_upsert_inserts_new_positions_and_updates_existing_ones(tenant):
     customer = make_customer(tenant, "C-1")
     first, second = (make_invoice(tenant, customer, f"INV-{n}", date(2026, 3, 1)) for n in (1, 2))
-    ReminderPosition.objects.create(invoice=first, tenant=tenant, reminded_offset=0, stale=True)
-    columns = ["invoice", "tenant", "reminded_offset", "next_on", "stale"]
+    ReminderPosition.objects.all().delete()
+    ReminderPosition.objects.create(invoice=first, tenant=tenant, reminded_offset=0)
     upsert(
         ReminderPosition,
-        columns,
-        [(first.pk, tenant.pk, 7, date(2026, 3, 15), False),
-         (second.pk, tenant.pk, None, None, False)],
+        ["invoice", "tenant", "reminded_offset", "next_on"],
+        [(first.pk, tenant.pk, 7, date(2026, 3, 15)), (second.pk, tenant.pk, None, None)],
     )
     stored = ReminderPosition.objects.values_list(
-        "invoice_id", "tenant_id", "reminded_offset", "next_on", "stale"
+        "invoice_id", "tenant_id", "reminded_offset", "next_on"
     )
     assert sorted(stored) == [
-        (first.pk, tenant.pk, 7, date(2026, 3, 15), False),
-        (second.pk, tenant.pk, None, None, False),
+        (first.pk, tenant.pk, 7, date(2026, 3, 15)),
+        (second.pk, tenant.pk, None, None),
     ]
 
 

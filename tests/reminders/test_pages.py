@@ -1,7 +1,7 @@
 """The reminder and customer pages: who may see and change what, and what each page shows."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -344,20 +344,17 @@ def step_data(workflow: Workflow, changes: dict | None = None, extra: list | Non
 
 
 def place_all_invoices() -> None:
-    """Give every invoice a current position, as a sweep would."""
-    ReminderPosition.objects.bulk_create(
-        ReminderPosition(invoice_id=pk, tenant_id=tenant_id)
-        for pk, tenant_id in Invoice.objects.values_list("pk", "tenant_id")
-    )
+    """Settle every invoice's position, as a sweep would."""
+    ReminderPosition.objects.update(next_on=date(2100, 1, 1))
 
 
 def stale_flags(tenant: Tenant) -> list[bool]:
-    """Whether each of ``tenant``'s invoices is still to be placed by the next sweep."""
+    """Whether each of ``tenant``'s invoices is to be placed again by the next sweep."""
     positions = dict(
-        ReminderPosition.objects.filter(tenant=tenant).values_list("invoice_id", "stale")
+        ReminderPosition.objects.filter(tenant=tenant).values_list("invoice_id", "next_on")
     )
     return [
-        positions.get(pk, True)
+        positions.get(pk, ReminderPosition.AT_NEXT_SWEEP) == ReminderPosition.AT_NEXT_SWEEP
         for pk in Invoice.objects.filter(tenant=tenant).values_list("pk", flat=True)
     ]
 

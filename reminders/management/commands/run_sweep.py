@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kapittx.models import Tenant
-from reminders import engine, sending
+from reminders import engine, positions, sending
 from reminders.tasks import enqueue
 
 
@@ -24,6 +24,8 @@ class Command(BaseCommand):
             if not tenants.exists():
                 raise CommandError(f"No tenant with slug {opts['tenant']!r}.")
         for tenant in tenants:
+            if not opts["dry_run"]:
+                positions.place_missing(tenant)
             result = engine.sweep(tenant, now, dry_run=opts["dry_run"])
             queued = 0 if opts["dry_run"] else sending.release(tenant, now, enqueue)
             self.stdout.write(

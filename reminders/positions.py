@@ -1,0 +1,57 @@
+"""Keeping invoices' reminder positions in step with the invoices and customers they follow.
+
+The sweep reads only positions whose day has come (``ReminderPosition``). Whatever changes
+what is due for an invoice — the invoice is created, reopened, paid down or re-dated, its
+customer is edited, the tenant's workflows or segments change — sets the affected positions
+to ``AT_NEXT_SWEEP``, keeping the last reminder handled, so the next sweep places them again.
+Invoices written in bulk without the ORM's signals get their positions from
+``place_missing``, which the hourly maintenance task runs for every tenant.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from kapittx.models import Tenant
+from kapittx.tenancy import scoped
+from receivables.models import OPEN_STATUSES, Invoice
+from reminders.bulk import upsert
+from reminders.models import ReminderPosition
+
+AT_NEXT_SWEEP = ReminderPosition.AT_NEXT_SWEEP
+
+
+def look_again(invoices: Iterable[tuple[int, int]]) -> None:
+    """Have the next sweep place these (invoice id, tenant id) again; create missing positions."""
+    upsert(
+        ReminderPosition,
+        ["invoice", "tenant", "next_on"],
+        ((pk, tenant_id, AT_NEXT_SWEEP) for pk, tenant_id in invoices),
+    )
+
+
+def _open(positions: QuerySet) -> QuerySet:
+    return positions.filter(invoice__status__in=OPEN_STATUSES)
+
+
+def look_again_for_customer(tenant: Tenant | int, customer_id: int) -> int:
+    """Have the next sweep place the customer's open invoices again; return how many."""
+    return _open(scoped(ReminderPosition, tenant).filter(invoice__customer_id=customer_id)).update(
+        next_on=AT_NEXT_SWEEP
+    )
+
+
+def look_again_for_tenant(tenant: Tenant | int) -> int:
+    """Have the next sweep place every open invoice of ``tenant`` again; return how many."""
+    return _open(scoped(ReminderPosition, tenant)).update(next_on=AT_NEXT_SWEEP)
+
+
+def place_missing(tenant: Tenant | int | None = None, batch: int = 20000) -> int:
+    """Give open invoices without a position one, due at the next sweep; return how many."""
+    invoices = Invoice.objects.all() if tenant is None else scoped(Invoice, tenant)
+    invoices = invoices.filter(status__in=OPEN_STATUSES, reminder_position__isnull=True)
+    found = 0
+    while rows := list(invoices.values_list("pk", "tenant_id")[:batch]):
+        look_again(rows)
+        found += len(rows)
+    return found
