@@ -14,7 +14,7 @@ that selects the same due set from the invoices and workflow steps alone.
 - The cold sweep: every invoice still to be placed on its workflow, as after an import or a
   workflow change. Its floor selects each open invoice's latest step whose day has come.
 - The next day's tick: the same book a day later, after the cold sweep. Its floor selects
-  the open invoices that reach a step on that day.
+  the open invoices that reach a step, or a repeat of the last step, on that day.
 
 The last line printed is one JSON object with the figures; ``sweep_s``, ``floor_s`` and
 ``ratio`` are the cold sweep's, ``tick_*`` the next day's.
@@ -168,7 +168,14 @@ TICK_FLOOR_SQL = """
 SELECT i.id, s.id AS step_id
 FROM receivables_invoice i
 JOIN reminders_workflow w ON w.tenant_id = i.tenant_id AND w.is_default
-JOIN reminders_step s ON s.workflow_id = w.id AND i.due_date + s.offset_days = %(today)s
+JOIN LATERAL (SELECT max(offset_days) AS last FROM reminders_step WHERE workflow_id = w.id) l
+  ON TRUE
+JOIN reminders_step s ON s.workflow_id = w.id AND (
+    i.due_date + s.offset_days = %(today)s
+    OR (s.offset_days = l.last AND w.repeat_every_days > 0
+        AND %(today)s - i.due_date - l.last
+            BETWEEN 1 AND w.repeat_every_days * w.repeat_max_times
+        AND (%(today)s - i.due_date - l.last) %% w.repeat_every_days = 0))
 WHERE i.tenant_id = ANY(%(tenants)s) AND i.status IN ('open', 'partially_paid')
   AND i.balance > 0
 """

@@ -49,9 +49,18 @@ def look_again_for_tenant(tenant: Tenant | int) -> int:
 def place_missing(tenant: Tenant | int | None = None, batch: int = 20000) -> int:
     """Give open invoices without a position one, due at the next sweep; return how many."""
     invoices = Invoice.objects.all() if tenant is None else scoped(Invoice, tenant)
-    invoices = invoices.filter(status__in=OPEN_STATUSES, reminder_position__isnull=True)
+    missing = (
+        invoices.filter(status__in=OPEN_STATUSES, reminder_position__isnull=True)
+        .values_list("pk", "tenant_id")
+        .order_by()
+    )
     found = 0
-    while rows := list(invoices.values_list("pk", "tenant_id")[:batch]):
-        look_again(rows)
-        found += len(rows)
-    return found
+    rows: list[tuple[int, int]] = []
+    # One pass over the invoices; positions are written a batch at a time.
+    for row in missing.iterator(chunk_size=batch):
+        rows.append(row)
+        if len(rows) == batch:
+            look_again(rows)
+            found, rows = found + len(rows), []
+    look_again(rows)
+    return found + len(rows)
