@@ -63,8 +63,8 @@ class Plan:
     tenant: Tenant
     now: datetime
     reminders: list[Planned] = field(default_factory=list)
-    # invoice id → (reminded offset, next reminder day)
-    positions: dict[int, tuple[int | None, date | None]] = field(default_factory=dict)
+    # invoice id → (reminded offset, moment to look again)
+    positions: dict[int, tuple[int | None, datetime | None]] = field(default_factory=dict)
     changed: set[int] = field(default_factory=set)  # positions that differ from the stored
 
     def place(self, invoice_id: int, where: tuple, stored: tuple | None) -> None:
@@ -93,11 +93,6 @@ class _Group:
     first_due_on: date | None = None
 
 
-def _horizon(now: datetime) -> date:
-    # The latest local date anywhere on earth bounds every customer's "today".
-    return (now + timedelta(hours=14)).date()
-
-
 def _candidates(
     tenant: Tenant,
     now: datetime,
@@ -113,7 +108,7 @@ def _candidates(
         status=PromiseToPay.Status.OPEN,
         promised_on__gte=now.date() - timedelta(days=1),
     )
-    selection = Q(next_on__lte=_horizon(now))
+    selection = Q(next_at__lte=now)
     if reminded is not None:
         # A preview also revisits what it has placed itself on the simulated clock.
         selection |= Q(invoice_id__in=list(reminded))
@@ -131,7 +126,7 @@ def _candidates(
         .values_list(
             "invoice_id", "invoice__customer_id", "invoice__due_date", "invoice__balance",
             "invoice__currency", "reminded_offset", "invoice__customer__time_zone",
-            "invoice__customer__country", "next_on", "invoice__created_at",
+            "invoice__customer__country", "next_at", "invoice__created_at",
         )
         .order_by("invoice_id")
     )
@@ -169,6 +164,7 @@ def plan(
     thresholds = {pk: sorted({slot.step.min_amount for slot in tl}) for pk, tl in timelines.items()}
     known: dict[tuple, Position] = {}
     todays: dict[str, date] = {}
+    starts: dict[tuple[date, str], datetime] = {}
     groups: dict[tuple, _Group] = {}
     skipped: dict[tuple, _Group] = {}
     zones: dict[int, tuple[str, str]] = {}
@@ -195,7 +191,12 @@ def plan(
                 timelines[workflow_id], due_date=due_date, today=today,
                 reminded_offset=offset, balance=balance, known_since=known_since,
             )
-        result.place(pk, (where.reminded_offset, where.next_on), stored)
+        next_at = None
+        if where.next_on is not None:
+            next_at = starts.get((where.next_on, zone))
+            if next_at is None:
+                next_at = starts[where.next_on, zone] = windows.start_of_day(where.next_on, zone)
+        result.place(pk, (where.reminded_offset, next_at), stored)
         per_invoice = workflows[workflow_id].per_invoice
         for slots_, bucket in ((where.due, groups), (where.skipped, skipped)):
             for slot in slots_:
@@ -351,14 +352,14 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
 def _save_positions(tenant: Tenant, plan_: Plan) -> None:
     upsert(
         ReminderPosition,
-        ["invoice", "tenant", "reminded_offset", "next_on"],
+        ["invoice", "tenant", "reminded_offset", "next_at"],
         ((pk, tenant.pk, *plan_.positions[pk]) for pk in plan_.changed),
     )
     # Positions of invoices closed since they were placed leave the sweep's view; an invoice
     # that reopens is sent back by ``reminders.positions``.
-    scoped(ReminderPosition, tenant).filter(next_on__lte=_horizon(plan_.now)).exclude(
+    scoped(ReminderPosition, tenant).filter(next_at__lte=plan_.now).exclude(
         invoice__status__in=OPEN_STATUSES, invoice__balance__gt=0
-    ).update(next_on=None)
+    ).update(next_at=None)
 
 
 def sweep(tenant: Tenant, now: datetime | None = None, *, dry_run: bool = False) -> Plan:
@@ -395,7 +396,7 @@ def preview(
     for day in range(days + 1):
         moment = start + timedelta(days=day)
         result = plan(tenant, moment, reminded=reminded, customer_id=customer_id)
-        for invoice_id, (offset, _next_on) in result.positions.items():
+        for invoice_id, (offset, _next_at) in result.positions.items():
             reminded[invoice_id] = offset
         found.extend(Preview(item.send_after, item) for item in result.due)
     return sorted(found, key=lambda p: (p.on, p.item.customer_id))

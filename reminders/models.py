@@ -1,6 +1,6 @@
 """Reminder data: workflows and their steps, segments, templates, send settings and the outbox."""
 
-from datetime import date, time
+from datetime import UTC, datetime, time
 
 from django.conf import settings
 from django.db import models
@@ -233,13 +233,17 @@ class Dispatch(TenantOwned):
 class DispatchInvoice(TenantOwned):
     """An invoice a reminder is about. An invoice is in one reminder per step and repeat."""
 
-    # Written by the hundred thousand like dispatches: the tenant is the dispatch's own and
-    # leads the unique key, and the step is a record, as on the dispatch.
+    # Written by the hundred thousand like dispatches, by the sweep alone, from invoices it has
+    # just read: the tenant is the dispatch's own and leads the unique key, the invoice and
+    # step are checked by that code path (Django cascades deletes), and only the dispatch
+    # key is checked by the database per row.
     tenant = models.ForeignKey(
         Tenant, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="lines")
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="+")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     step = models.ForeignKey(
         Step, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
@@ -261,15 +265,16 @@ class ReminderPosition(TenantOwned):
     """Where an open invoice stands on its workflow, kept by the sweep (``reminders.engine``).
 
     ``reminded_offset`` is the offset (days from the due date) of the last reminder handled;
-    ``next_on`` the day to look at the invoice again: the day its next step falls due, None
-    when no step is left, or ``AT_NEXT_SWEEP`` when something changed (a new or reopened
-    invoice, an edited customer, workflow or segment) and the next sweep must place it again.
+    ``next_at`` the moment to look at the invoice again: the start of the day its next step
+    falls due in the customer's time zone, None when no step is left, or ``AT_NEXT_SWEEP``
+    when something changed (a new or reopened invoice, an edited customer, tenant, workflow
+    or segment) and the next sweep must place it again.
     A tick reads only positions whose day has come, through the one index of this narrow
     table; the sweep rewrites positions by the hundred thousand after an import, which on the
     invoice row itself would update its many indexes too.
     """
 
-    AT_NEXT_SWEEP = date(1, 1, 1)
+    AT_NEXT_SWEEP = datetime(1, 1, 1, tzinfo=UTC)
 
     invoice = models.OneToOneField(
         Invoice, primary_key=True, on_delete=models.CASCADE, related_name="reminder_position"
@@ -279,13 +284,13 @@ class ReminderPosition(TenantOwned):
         Tenant, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     reminded_offset = models.IntegerField(null=True, blank=True)
-    next_on = models.DateField(null=True, blank=True)
+    next_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["tenant", "next_on"], name="reminder_position_due")]
+        indexes = [models.Index(fields=["tenant", "next_at"], name="reminder_position_due")]
 
     def __str__(self) -> str:
-        return f"{self.invoice_id}: after {self.reminded_offset}, next {self.next_on}"
+        return f"{self.invoice_id}: after {self.reminded_offset}, next {self.next_at}"
 
 
 class DeliveryEvent(TenantOwned):

@@ -1,11 +1,11 @@
 """Keeping invoices' reminder positions in step with the invoices and customers they follow.
 
-The sweep reads only positions whose day has come (``ReminderPosition``). Whatever changes
-what is due for an invoice — the invoice is created, reopened, paid down or re-dated, its
-customer is edited, the tenant's workflows or segments change — sets the affected positions
-to ``AT_NEXT_SWEEP``, keeping the last reminder handled, so the next sweep places them again.
-Invoices written in bulk without the ORM's signals get their positions from
-``place_missing``, which the hourly maintenance task runs for every tenant.
+The sweep reads only positions whose moment has come (``ReminderPosition``). Whatever
+changes what is due for an invoice — the invoice is created, reopened, paid down or
+re-dated, its customer or tenant is edited, the tenant's workflows or segments change —
+sets the affected positions to ``AT_NEXT_SWEEP``, keeping the last reminder handled, so the
+next sweep places them again. Invoices written in bulk without the ORM's signals get their
+positions from ``place_missing``, which the hourly maintenance task runs for every tenant.
 """
 
 from collections.abc import Iterable
@@ -25,7 +25,7 @@ def look_again(invoices: Iterable[tuple[int, int]]) -> None:
     """Have the next sweep place these (invoice id, tenant id) again; create missing positions."""
     upsert(
         ReminderPosition,
-        ["invoice", "tenant", "next_on"],
+        ["invoice", "tenant", "next_at"],
         ((pk, tenant_id, AT_NEXT_SWEEP) for pk, tenant_id in invoices),
     )
 
@@ -37,13 +37,13 @@ def _open(positions: QuerySet) -> QuerySet:
 def look_again_for_customer(tenant: Tenant | int, customer_id: int) -> int:
     """Have the next sweep place the customer's open invoices again; return how many."""
     return _open(scoped(ReminderPosition, tenant).filter(invoice__customer_id=customer_id)).update(
-        next_on=AT_NEXT_SWEEP
+        next_at=AT_NEXT_SWEEP
     )
 
 
 def look_again_for_tenant(tenant: Tenant | int) -> int:
     """Have the next sweep place every open invoice of ``tenant`` again; return how many."""
-    return _open(scoped(ReminderPosition, tenant)).update(next_on=AT_NEXT_SWEEP)
+    return _open(scoped(ReminderPosition, tenant)).update(next_at=AT_NEXT_SWEEP)
 
 
 def place_missing(tenant: Tenant | int | None = None, batch: int = 20000) -> int:

@@ -140,12 +140,18 @@ def _claim(tenant_id: int, dispatch_ids: Sequence[int], now: datetime) -> list[D
             ],
         )
         claimed = [row[0] for row in cursor.fetchall()]
-    return list(
+    dispatches = list(
         Dispatch.objects.filter(pk__in=claimed)
-        .select_related("customer__tenant", "step")
+        .select_related("customer", "step")
         .prefetch_related("customer__contacts")
         .order_by("pk")
     )
+    if dispatches:
+        # Every dispatch of the batch shares one tenant object.
+        tenant = Tenant.objects.get(pk=tenant_id)
+        for dispatch in dispatches:
+            dispatch.customer.tenant = tenant
+    return dispatches
 
 
 def _open_invoices(tenant_id: int, dispatches: list[Dispatch]) -> dict[int, list[Invoice]]:

@@ -12,9 +12,13 @@ from reminders.library import install_default_workflow, install_library
 
 @receiver(post_save, sender=Tenant, dispatch_uid="reminders.equip_new_tenant")
 def equip_new_tenant(sender: type[Tenant], instance: Tenant, created: bool, raw: bool, **kwargs):
-    """Install the library and the default workflow into a tenant that was just created."""
+    """Install the library and the default workflow into a tenant that was just created; an
+    edited tenant (its time zone or country) has its invoices placed again."""
     # Fixture loading (raw) replays rows as they were; it must not grow extra ones.
-    if not created or raw:
+    if raw:
+        return
+    if not created:
+        positions.look_again_for_tenant(instance)
         return
     install_library(instance)
     install_default_workflow(instance)

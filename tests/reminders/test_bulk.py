@@ -10,6 +10,8 @@ from tests.reminders.scenario import make_customer, make_invoice
 
 AWKWARD = ['quote " inside', "back\\slash", "it's", "", "a,b {c}", "NULL", " padded ", "ünï €"]
 
+LATER = datetime(2026, 3, 14, 23, tzinfo=UTC)
+
 COLUMNS = ["tenant", "key", "customer", "repeat", "channel", "tone", "template_key", "status",
            "reason", "due_at", "send_after", "recipient", "language", "subject", "body_html",
            "body_text", "provider_message_id", "attempts", "error", "created_at", "updated_at"]
@@ -50,14 +52,14 @@ def test_upsert_inserts_new_positions_and_updates_existing_ones(tenant):
     ReminderPosition.objects.create(invoice=first, tenant=tenant, reminded_offset=0)
     upsert(
         ReminderPosition,
-        ["invoice", "tenant", "reminded_offset", "next_on"],
-        [(first.pk, tenant.pk, 7, date(2026, 3, 15)), (second.pk, tenant.pk, None, None)],
+        ["invoice", "tenant", "reminded_offset", "next_at"],
+        [(first.pk, tenant.pk, 7, LATER), (second.pk, tenant.pk, None, None)],
     )
     stored = ReminderPosition.objects.values_list(
-        "invoice_id", "tenant_id", "reminded_offset", "next_on"
+        "invoice_id", "tenant_id", "reminded_offset", "next_at"
     )
     assert sorted(stored) == [
-        (first.pk, tenant.pk, 7, date(2026, 3, 15)),
+        (first.pk, tenant.pk, 7, LATER),
         (second.pk, tenant.pk, None, None),
     ]
 

@@ -1,7 +1,7 @@
 """The reminder and customer pages: who may see and change what, and what each page shows."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -345,13 +345,13 @@ def step_data(workflow: Workflow, changes: dict | None = None, extra: list | Non
 
 def place_all_invoices() -> None:
     """Settle every invoice's position, as a sweep would."""
-    ReminderPosition.objects.update(next_on=date(2100, 1, 1))
+    ReminderPosition.objects.update(next_at=datetime(2100, 1, 1, tzinfo=UTC))
 
 
 def stale_flags(tenant: Tenant) -> list[bool]:
     """Whether each of ``tenant``'s invoices is to be placed again by the next sweep."""
     positions = dict(
-        ReminderPosition.objects.filter(tenant=tenant).values_list("invoice_id", "next_on")
+        ReminderPosition.objects.filter(tenant=tenant).values_list("invoice_id", "next_at")
     )
     return [
         positions.get(pk, ReminderPosition.AT_NEXT_SWEEP) == ReminderPosition.AT_NEXT_SWEEP

@@ -23,16 +23,29 @@ def customer(tenant):
 
 def position(invoice: Invoice) -> tuple:
     row = ReminderPosition.objects.get(invoice=invoice)
-    return row.reminded_offset, row.next_on
+    return row.reminded_offset, row.next_at
 
 
 def test_a_new_invoice_waits_for_the_next_sweep_which_places_it(tenant, customer):
     invoice = make_invoice(tenant, customer, "INV-1", DUE)
     assert position(invoice) == (None, AT_NEXT_SWEEP)
     engine.sweep(tenant, local("2026-03-10 10:00"))
-    assert position(invoice) == (None, date(2026, 3, 17))  # the courtesy step, 3 days before
+    # Looked at again from midnight of the courtesy step's day, in the customer's time zone.
+    assert position(invoice) == (None, local("2026-03-17 00:00"))
     run(tenant, local("2026-03-17 10:00"))
-    assert position(invoice) == (-3, DUE)
+    assert position(invoice) == (-3, local("2026-03-20 00:00"))
+
+
+def test_the_day_begins_at_midnight_in_the_customers_own_time_zone(tenant):
+    make_workflow(tenant)
+    tokyo = make_customer(tenant, "C-TYO", time_zone="Asia/Tokyo")
+    invoice = make_invoice(tenant, tokyo, "INV-1", DUE)
+    engine.sweep(tenant, local("2026-03-10 10:00"))
+    assert position(invoice) == (None, local("2026-03-17 00:00", "Asia/Tokyo"))
+    # 00:30 in Tokyo is still the 16th in Berlin: the courtesy reminder is planned, and the
+    # send window holds it until 09:00 Tokyo time.
+    planned = engine.sweep(tenant, local("2026-03-17 00:30", "Asia/Tokyo"))
+    assert [item.send_after for item in planned.due] == [local("2026-03-17 09:00", "Asia/Tokyo")]
 
 
 def test_a_sweep_reads_only_positions_whose_day_has_come(tenant, customer):
@@ -98,6 +111,6 @@ def test_a_workflow_change_sends_only_open_invoices_back(tenant, customer):
     ledger.void_invoice(voided, date(2026, 3, 11))
     positions.look_again_for_tenant(tenant)
     assert position(open_one) == (None, AT_NEXT_SWEEP)
-    assert position(voided) == (None, date(2026, 3, 17))
+    assert position(voided) == (None, local("2026-03-17 00:00"))
     assert Workflow.objects.filter(tenant=tenant).exists()
     assert Customer.objects.get(pk=customer.pk).country == "DE"
