@@ -164,7 +164,8 @@ def plan(
     thresholds = {pk: sorted({slot.step.min_amount for slot in tl}) for pk, tl in timelines.items()}
     known: dict[tuple, Position] = {}
     todays: dict[str, date] = {}
-    starts: dict[tuple[date, str], datetime] = {}
+    starts: dict[tuple[date, str], datetime] = {}  # local midnights
+    allowed: dict[tuple[datetime, str, str], datetime] = {}  # next moments the window allows
     groups: dict[tuple, _Group] = {}
     skipped: dict[tuple, _Group] = {}
     zones: dict[int, tuple[str, str]] = {}
@@ -217,12 +218,19 @@ def plan(
     for bucket, status in ((groups, DispatchStatus.PLANNED), (skipped, DispatchStatus.SKIPPED)):
         for (owner, _kind, today), group in bucket.items():
             zone, country = zones[group.customer_id]
-            due_at = windows.start_of_day(group.first_due_on, zone)
-            send_after = (
-                windows.next_allowed(max(now, due_at), zone=zone, country=country, window=window)
-                if status == DispatchStatus.PLANNED
-                else now
-            )
+            due_at = starts.get((group.first_due_on, zone))
+            if due_at is None:
+                due_at = starts[group.first_due_on, zone] = windows.start_of_day(
+                    group.first_due_on, zone
+                )
+            send_after = now
+            if status == DispatchStatus.PLANNED:
+                moment = (max(now, due_at), zone, country)
+                send_after = allowed.get(moment)
+                if send_after is None:
+                    send_after = allowed[moment] = windows.next_allowed(
+                        moment[0], zone=zone, country=country, window=window
+                    )
             scope = f"i{owner}" if workflows[group.slot.step.workflow_id].per_invoice else "c"
             result.reminders.append(
                 Planned(
@@ -323,20 +331,35 @@ def _line_rows(tenant: Tenant, dispatch_id: int, item: Planned) -> Iterable[tupl
 def _supersede(tenant: Tenant, plan_: Plan) -> None:
     """Skip pending reminders whose every invoice has since moved on to a later step."""
     moved = {invoice_id for item in plan_.due for invoice_id in item.invoice_ids}
-    if not moved:
+    if not moved or not scoped(Dispatch, tenant).filter(status=DispatchStatus.PLANNED).exists():
         return
     new_keys = {item.key for item in plan_.reminders}
-    pending = [
-        pk
-        for pk, key in scoped(Dispatch, tenant)
-        .filter(status=DispatchStatus.PLANNED)
-        .values_list("pk", "key")
-        if key not in new_keys
-    ]
+    # The pending reminders that list a moved invoice, each read by its own key: a join of
+    # freshly written lines and dispatches can mislead the planner into scanning them all.
+    ordered = sorted(moved)
+    listing: set[int] = set()
+    for start in range(0, len(ordered), BATCH):
+        listing.update(
+            scoped(DispatchInvoice, tenant)
+            .filter(invoice_id__in=ordered[start : start + BATCH])
+            .values_list("dispatch_id", flat=True)
+        )
+    listing_ids = sorted(listing)
+    pending: set[int] = set()
+    for start in range(0, len(listing_ids), BATCH):
+        pending.update(
+            pk
+            for pk, key in scoped(Dispatch, tenant)
+            .filter(pk__in=listing_ids[start : start + BATCH], status=DispatchStatus.PLANNED)
+            .values_list("pk", "key")
+            if key not in new_keys
+        )
+    # … and every invoice each of them lists.
+    candidates = sorted(pending)
     invoices_of: dict[int, set[int]] = defaultdict(set)
-    for start in range(0, len(pending), BATCH):
+    for start in range(0, len(candidates), BATCH):
         for dispatch_id, invoice_id in scoped(DispatchInvoice, tenant).filter(
-            dispatch_id__in=pending[start : start + BATCH]
+            dispatch_id__in=candidates[start : start + BATCH]
         ).values_list("dispatch_id", "invoice_id"):
             invoices_of[dispatch_id].add(invoice_id)
     stale = [pk for pk, invoices in invoices_of.items() if invoices <= moved]
@@ -357,9 +380,18 @@ def _save_positions(tenant: Tenant, plan_: Plan) -> None:
     )
     # Positions of invoices closed since they were placed leave the sweep's view; an invoice
     # that reopens is sent back by ``reminders.positions``.
-    scoped(ReminderPosition, tenant).filter(next_at__lte=plan_.now).exclude(
-        invoice__status__in=OPEN_STATUSES, invoice__balance__gt=0
-    ).update(next_at=None)
+    closed = list(
+        scoped(ReminderPosition, tenant)
+        .filter(next_at__lte=plan_.now)
+        .exclude(invoice__status__in=OPEN_STATUSES, invoice__balance__gt=0)
+        .values_list("invoice_id", flat=True)
+    )
+    # Read first, then written by key: an UPDATE joined to the invoices could scan every
+    # tenant's positions.
+    for start in range(0, len(closed), BATCH):
+        scoped(ReminderPosition, tenant).filter(
+            invoice_id__in=closed[start : start + BATCH]
+        ).update(next_at=None)
 
 
 def sweep(tenant: Tenant, now: datetime | None = None, *, dry_run: bool = False) -> Plan:
