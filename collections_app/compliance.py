@@ -74,7 +74,7 @@ class Facts:
         return cls(dict(open_invoices), promised_on, disputed)
 
 
-def gate_many(
+def gate(
     dispatches: list[Dispatch], now: datetime, settings_row: ReminderSettings | None
 ) -> dict[int, Decision]:
     """Decide for each of one tenant's ``dispatches`` whether it may go at ``now``.
@@ -84,11 +84,6 @@ def gate_many(
     facts = Facts.read(dispatches, now)
     window = windows.SendWindow.for_settings(settings_row)
     return {d.pk: _decide(d, now, settings_row, window, facts) for d in dispatches}
-
-
-def gate(dispatch: Dispatch, now: datetime, settings_row: ReminderSettings | None) -> Decision:
-    """Decide whether ``dispatch`` may go at ``now``."""
-    return gate_many([dispatch], now, settings_row)[dispatch.pk]
 
 
 def _decide(

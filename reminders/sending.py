@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from collections_app import events
-from collections_app.compliance import Action, gate_many
+from collections_app.compliance import Action, gate
 from collections_app.models import PromiseToPay
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
@@ -72,7 +72,7 @@ def release(tenant: Tenant, now: datetime, enqueue: Callable[[list[Dispatch]], N
         .prefetch_related("customer__contacts")
         .order_by("send_after", "pk")[:RELEASE_BATCH]
     )
-    decisions = gate_many(due, now, settings_row)
+    decisions = gate(due, now, settings_row)
     # Dispatches that get the same answer are updated together.
     outcomes: dict[tuple, list[int]] = defaultdict(list)
     for dispatch in due:

@@ -4,10 +4,12 @@ is due."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from receivables import ledger
 from receivables.models import Customer, Invoice
-from reminders import engine, positions
+from reminders import engine, positions, sending
 from reminders.models import Dispatch, ReminderPosition, Segment, Tone, Workflow
 from tests.reminders.scenario import local, make_customer, make_invoice, make_workflow, run
 
@@ -114,3 +116,19 @@ def test_a_workflow_change_sends_only_open_invoices_back(tenant, customer):
     assert position(voided) == (None, local("2026-03-17 00:00"))
     assert Workflow.objects.filter(tenant=tenant).exists()
     assert Customer.objects.get(pk=customer.pk).country == "DE"
+
+
+
+def test_release_reads_the_same_number_of_queries_for_5_or_40_reminders(tenant, other_tenant):
+    counts = []
+    for owner, size in ((tenant, 5), (other_tenant, 40)):
+        make_workflow(owner)
+        for n in range(size):
+            make_invoice(owner, make_customer(owner, f"C-{n}"), f"INV-{n}", DUE)
+        moment = local("2026-03-20 10:00")
+        engine.sweep(owner, moment)
+        with CaptureQueriesContext(connection) as queries:
+            released = sending.release(owner, moment, lambda batch: None)
+        assert released == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
