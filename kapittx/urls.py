@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kapittx import views
+from receivables import portal_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,5 +13,6 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("receivables.urls")),
     path("t/<slug:tenant_slug>/reminders/", include("reminders.page_urls")),
     path("hooks/", include("reminders.urls")),
+    path("portal/<str:token>/", portal_views.portal, name="portal"),
     path("admin/", admin.site.urls),
 ]
