@@ -13,6 +13,8 @@ class Kind:
     OPTED_OUT = "opted_out"  # STOP or unsubscribe
     OPTED_IN = "opted_in"  # START
     PROMISE_MADE = "promise_made"  # a promise to pay was recorded
+    DISPUTE_OPENED = "dispute_opened"  # the customer contested an invoice
+    PAYMENT_REPORTED = "payment_reported"  # the customer says an invoice is already paid
     CALLBACK_REQUESTED = "callback_requested"  # the customer asked to be called back
     CONTACT_INVALID = "contact_invalid"  # an address bounced or a number was refused
     REMINDERS_RESUMED = "reminders_resumed"  # a member lifted a hold

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from collections_app import portal_views
 from kapittx import views
-from receivables import portal_views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from collections_app import events
+from collections_app import actions, events
 from collections_app.events import Kind
 from collections_app.models import PromiseToPay, Task
 from reminders import delivery
@@ -211,22 +211,11 @@ def answer_twiml(
     return str(response)
 
 
-@transaction.atomic
 def promise_payment(dispatch: Dispatch, promised_on: date) -> PromiseToPay:
     """Record the promise the customer made on the call."""
-    customer = dispatch.customer
-    promise = PromiseToPay.objects.create(
-        tenant_id=dispatch.tenant_id, customer=customer, promised_on=promised_on, source="voice"
+    return actions.promise_payment(
+        dispatch.customer, promised_on, source="voice", dispatch_id=dispatch.pk
     )
-    events.record(
-        customer,
-        Kind.PROMISE_MADE,
-        f"Promised on a reminder call to pay by {promised_on:%Y-%m-%d}.",
-        promise_id=promise.pk,
-        dispatch_id=dispatch.pk,
-        source="voice",
-    )
-    return promise
 
 
 @transaction.atomic

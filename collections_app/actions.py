@@ -1,0 +1,121 @@
+"""What a customer can tell the tenant — a promise to pay, a dispute, "we already paid" —
+recorded the same way wherever it comes from (the portal, a reminder call, a member).
+
+Each records its row and a timeline entry in one transaction. The compliance gate and the
+sweep then hold reminders back: a promise until the day after its date, a dispute for the
+disputed invoice while it is open, a reported payment until a member has checked it and
+lifted the hold.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from collections_app import events
+from collections_app.events import Kind
+from collections_app.models import Dispute, PromiseToPay, Task
+from kapittx.tenancy import scoped
+from receivables.models import Customer, Invoice
+
+
+@transaction.atomic
+def promise_payment(
+    customer: Customer,
+    promised_on: date,
+    *,
+    source: str,
+    amount: Decimal | None = None,
+    note: str = "",
+    **context,
+) -> PromiseToPay:
+    """Record that ``customer`` will pay by ``promised_on``; it replaces open promises."""
+    scoped(PromiseToPay, customer.tenant_id).filter(
+        customer=customer, status=PromiseToPay.Status.OPEN
+    ).update(status=PromiseToPay.Status.CANCELLED)
+    promise = PromiseToPay.objects.create(
+        tenant_id=customer.tenant_id,
+        customer=customer,
+        promised_on=promised_on,
+        amount=amount,
+        currency=customer.currency if amount is not None else "",
+        source=source,
+    )
+    what = f"{amount} {customer.currency} " if amount is not None else ""
+    events.record(
+        customer,
+        Kind.PROMISE_MADE,
+        f"Promised ({source}) to pay {what}by {promised_on:%Y-%m-%d}."
+        + (f" Note: {note}" if note else ""),
+        promise_id=promise.pk,
+        source=source,
+        **context,
+    )
+    return promise
+
+
+@transaction.atomic
+def dispute_invoice(invoice: Invoice, reason: str, *, source: str) -> Dispute:
+    """Open a dispute on ``invoice`` (or add to the open one) with the customer's reason."""
+    dispute = (
+        scoped(Dispute, invoice.tenant_id)
+        .select_for_update()
+        .filter(invoice=invoice, status=Dispute.Status.OPEN)
+        .first()
+    )
+    if dispute is None:
+        dispute = Dispute.objects.create(
+            tenant_id=invoice.tenant_id, invoice=invoice, reason=reason
+        )
+    else:
+        dispute.reason = f"{dispute.reason}\n\n{reason}".strip()
+        dispute.save(update_fields=["reason"])
+    events.record(
+        invoice.customer,
+        Kind.DISPUTE_OPENED,
+        f"Disputed invoice {invoice.number} ({source}): {reason}",
+        dispute_id=dispute.pk,
+        invoice_id=invoice.pk,
+        source=source,
+    )
+    return dispute
+
+
+@transaction.atomic
+def report_payment(
+    customer: Customer,
+    invoices: Sequence[Invoice],
+    paid_on: date,
+    *,
+    source: str,
+    reference: str = "",
+) -> Task:
+    """Record the customer's word that ``invoices`` were paid on ``paid_on``.
+
+    Reminders to the customer are held, and the customer's owner gets a task to find the
+    payment; resuming reminders from the customer's page lifts the hold.
+    """
+    numbers = ", ".join(invoice.number for invoice in invoices)
+    said = f"reports paying {numbers} on {paid_on:%Y-%m-%d}" + (
+        f", reference {reference}" if reference else ""
+    )
+    task = Task.objects.create(
+        tenant_id=customer.tenant_id,
+        customer=customer,
+        title=f"Find the payment {customer.name} reports"[:200],
+        details=f"{customer.name} {said}.",
+        assignee=customer.owner,
+    )
+    customer.reminders_on_hold = True
+    customer.reminders_hold_reason = f"Customer {said}"[:200]
+    customer.save(update_fields=["reminders_on_hold", "reminders_hold_reason"])
+    events.record(
+        customer,
+        Kind.PAYMENT_REPORTED,
+        f"Customer ({source}) {said}. Reminders are on hold until a member resumes them.",
+        task_id=task.pk,
+        invoice_ids=[invoice.pk for invoice in invoices],
+        source=source,
+    )
+    return task
