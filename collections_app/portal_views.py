@@ -7,9 +7,7 @@ and what was paid lately, in the customer's own time zone. From it the customer 
 to pay by a date, dispute an invoice or say it is already paid (``collections_app.actions``).
 """
 
-from collections import defaultdict
 from datetime import timedelta
-from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +18,7 @@ from collections_app import actions
 from collections_app.models import Dispute, PromiseToPay
 from collections_app.portal_forms import FORMS
 from kapittx.tenancy import scoped
+from receivables import reports
 from receivables.models import OPEN_STATUSES, Invoice, InvoiceStatus
 from receivables.portal import customer_from_token
 from reminders.windows import local_today
@@ -58,21 +57,14 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
         _act(kind, customer, forms[kind].cleaned_data)
         return redirect(f"{request.path}?done={kind}")
 
-    open_invoices = list(open_qs)
+    open_invoices, totals = reports.open_invoices(customer, today)
     disputed = set(
         scoped(Dispute, tenant)
         .filter(invoice__in=open_invoices, status=Dispute.Status.OPEN)
         .values_list("invoice_id", flat=True)
     )
-    totals: dict[str, dict[str, Decimal]] = defaultdict(
-        lambda: {"open": Decimal(0), "overdue": Decimal(0)}
-    )
     for invoice in open_invoices:
-        invoice.overdue_days = invoice.days_overdue(today)
         invoice.disputed = invoice.pk in disputed
-        totals[invoice.currency]["open"] += invoice.balance
-        if invoice.overdue_days:
-            totals[invoice.currency]["overdue"] += invoice.balance
     paid = invoices.filter(
         status=InvoiceStatus.PAID, paid_on__gte=today - PAID_WITHIN
     ).order_by("-paid_on", "number")
@@ -90,7 +82,7 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
             "customer": customer,
             "today": today,
             "open_invoices": open_invoices,
-            "totals": sorted(totals.items()),
+            "totals": totals,
             "paid": paid,
             "promise": promise,
             "forms": forms,

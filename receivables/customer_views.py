@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from collections_app.models import TimelineEvent
 from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
-from receivables.models import OPEN_STATUSES, ZERO, Contact, Customer, Invoice
+from receivables import reports
+from receivables.models import OPEN_STATUSES, Contact, Customer, Invoice
 from reminders.actions import resume_reminders
 from reminders.contacts import address_for
 from reminders.models import Dispatch, Workflow
@@ -92,20 +93,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         scoped(Customer, tenant).select_related("workflow", "owner"), pk=customer_id
     )
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(customer.effective_time_zone()))
-    invoices = list(
-        scoped(Invoice, tenant)
-        .filter(customer=customer, status__in=OPEN_STATUSES)
-        .order_by("due_date", "number")
-    )
-    totals: dict[str, dict] = {}
-    for invoice in invoices:
-        invoice.overdue_days = invoice.days_overdue(today)
-        total = totals.setdefault(
-            invoice.currency, {"currency": invoice.currency, "outstanding": ZERO, "overdue": ZERO}
-        )
-        total["outstanding"] += invoice.balance
-        if invoice.overdue_days:
-            total["overdue"] += invoice.balance
+    invoices, totals = reports.open_invoices(customer, today)
     contacts = [
         {
             "contact": contact,
@@ -133,7 +121,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "today": today,
             "contacts": contacts,
             "invoices": invoices,
-            "totals": sorted(totals.values(), key=lambda t: t["currency"]),
+            "totals": totals,
             "workflow": scoped(Workflow, tenant).filter(pk=workflow_id).first(),
             "dispatches": scoped(Dispatch, tenant)
             .filter(customer=customer)

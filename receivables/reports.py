@@ -73,6 +73,26 @@ def aging(tenant: Tenant, as_of: date, customer: Customer | None = None) -> dict
     return result
 
 
+def open_invoices(customer: Customer, today: date) -> tuple[list[Invoice], list[dict]]:
+    """Return ``customer``'s open invoices, oldest due first, each with ``overdue_days`` on
+    ``today``, and ``{currency, outstanding, overdue}`` per currency."""
+    invoices = list(
+        scoped(Invoice, customer.tenant_id)
+        .filter(customer=customer, status__in=OPEN_STATUSES, balance__gt=0)
+        .order_by("due_date", "number")
+    )
+    sums: dict[str, dict] = {}
+    for invoice in invoices:
+        invoice.overdue_days = invoice.days_overdue(today)
+        total = sums.setdefault(
+            invoice.currency, {"currency": invoice.currency, "outstanding": ZERO, "overdue": ZERO}
+        )
+        total["outstanding"] += invoice.balance
+        if invoice.overdue_days:
+            total["overdue"] += invoice.balance
+    return invoices, sorted(sums.values(), key=lambda t: t["currency"])
+
+
 def aging_by_customer(tenant: Tenant, as_of: date) -> list[dict]:
     """Return one row per (customer, currency) with its aging buckets, largest total first."""
     rows = (

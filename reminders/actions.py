@@ -1,25 +1,19 @@
 """Changes to a tenant's reminder set-up that touch several rows: workflows, steps, segments.
 
-Views (and anything else that edits the set-up) call these, so each change also marks the
-open invoices' reminder schedules stale and the next sweep places them on the new timeline.
+Views (and anything else that edits the set-up) call these, so each change also sends the
+open invoices back to the next sweep, which places them on the new timeline.
 """
 
 from django.db import transaction
 from django.forms import BaseInlineFormSet
 
 from collections_app import events
-from kapittx.models import Tenant, User
+from kapittx.models import User
 from kapittx.tenancy import scoped
 from receivables.models import Customer
 from reminders import positions
 from reminders.models import Segment, Template, Workflow
 from reminders.rendering import PARTS, save_template
-
-
-def mark_schedules_stale(tenant: Tenant) -> int:
-    """Have the next sweep place every open invoice of ``tenant`` again; return how many."""
-    # A workflow or segment change can move any customer to another timeline.
-    return positions.look_again_for_tenant(tenant)
 
 
 def _unset_other_defaults(workflow: Workflow) -> None:
@@ -38,7 +32,7 @@ def save_workflow(workflow: Workflow, steps: BaseInlineFormSet | None = None) ->
     if steps is not None:
         steps.instance = workflow
         steps.save()
-    mark_schedules_stale(workflow.tenant)
+    positions.look_again_for_tenant(workflow.tenant)
     return workflow
 
 
@@ -48,7 +42,7 @@ def set_default_workflow(workflow: Workflow) -> Workflow:
     _unset_other_defaults(workflow)
     workflow.is_default = True
     workflow.save(update_fields=["is_default"])
-    mark_schedules_stale(workflow.tenant)
+    positions.look_again_for_tenant(workflow.tenant)
     return workflow
 
 
@@ -56,7 +50,7 @@ def set_default_workflow(workflow: Workflow) -> Workflow:
 def save_segment(segment: Segment) -> Segment:
     """Save ``segment`` (rules already checked with ``segments.validate_rules``)."""
     segment.save()
-    mark_schedules_stale(segment.tenant)
+    positions.look_again_for_tenant(segment.tenant)
     return segment
 
 

@@ -164,7 +164,6 @@ def plan(
     thresholds = {pk: sorted({slot.step.min_amount for slot in tl}) for pk, tl in timelines.items()}
     known: dict[tuple, Position] = {}
     todays: dict[str, date] = {}
-    starts: dict[tuple[date, str], datetime] = {}  # local midnights
     allowed: dict[tuple[datetime, str, str], datetime] = {}  # next moments the window allows
     groups: dict[tuple, _Group] = {}
     skipped: dict[tuple, _Group] = {}
@@ -192,11 +191,7 @@ def plan(
                 timelines[workflow_id], due_date=due_date, today=today,
                 reminded_offset=offset, balance=balance, known_since=known_since,
             )
-        next_at = None
-        if where.next_on is not None:
-            next_at = starts.get((where.next_on, zone))
-            if next_at is None:
-                next_at = starts[where.next_on, zone] = windows.start_of_day(where.next_on, zone)
+        next_at = None if where.next_on is None else windows.start_of_day(where.next_on, zone)
         result.place(pk, (where.reminded_offset, next_at), stored)
         per_invoice = workflows[workflow_id].per_invoice
         for slots_, bucket in ((where.due, groups), (where.skipped, skipped)):
@@ -218,11 +213,7 @@ def plan(
     for bucket, status in ((groups, DispatchStatus.PLANNED), (skipped, DispatchStatus.SKIPPED)):
         for (owner, _kind, today), group in bucket.items():
             zone, country = zones[group.customer_id]
-            due_at = starts.get((group.first_due_on, zone))
-            if due_at is None:
-                due_at = starts[group.first_due_on, zone] = windows.start_of_day(
-                    group.first_due_on, zone
-                )
+            due_at = windows.start_of_day(group.first_due_on, zone)
             send_after = now
             if status == DispatchStatus.PLANNED:
                 moment = (max(now, due_at), zone, country)

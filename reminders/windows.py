@@ -70,8 +70,10 @@ def next_allowed(moment: datetime, *, zone: str, country: str, window: SendWindo
     raise NoAllowedMoment(f"No allowed sending moment within {SEARCH_DAYS} days.")
 
 
+@lru_cache(maxsize=16384)
 def start_of_day(day: date, zone: str) -> datetime:
-    """Return local midnight of ``day`` in ``zone``, in UTC."""
+    """Return local midnight of ``day`` in ``zone``, in UTC (the same few days and zones
+    recur across a sweep's invoices)."""
     return _at(day, time(0), ZoneInfo(zone)).astimezone(UTC)
 
 
