@@ -183,6 +183,10 @@ def build_context(
 
 def tenant_fields(tenant: Tenant) -> TenantFields:
     """Return the sender details of ``tenant``, with fallbacks when they are not set."""
+    return memo(("tenant_fields", tenant.pk), lambda: _tenant_fields(tenant))
+
+
+def _tenant_fields(tenant: Tenant) -> TenantFields:
     options = memo(
         ("reminder_settings", tenant.pk), lambda: scoped(ReminderSettings, tenant).first()
     )

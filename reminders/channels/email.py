@@ -45,6 +45,12 @@ def _sender(prefs: ReminderSettings | None, tenant_name: str) -> str:
     return formataddr((name, prefs.sender_email or default_address))
 
 
+def _sender_and_mailbox(prefs: ReminderSettings | None, tenant_name: str) -> tuple[str, str]:
+    """Return the From header and the mailbox that takes unsubscribe requests by mail."""
+    from_email = _sender(prefs, tenant_name)
+    return from_email, (prefs.reply_to if prefs else "") or parseaddr(from_email)[1]
+
+
 def _connection(tenant_id: int):
     # One connection serves a worker's whole batch for the tenant. A tenant with its own ESP
     # account sends through it: anymail backends take their settings (api_key, server_token
@@ -76,8 +82,10 @@ class EmailAdapter(Adapter):
             ("reminder_settings", dispatch.tenant_id),
             lambda: ReminderSettings.objects.filter(tenant_id=dispatch.tenant_id).first(),
         )
-        from_email = _sender(prefs, dispatch.customer.tenant.name)
-        mailbox = (prefs.reply_to if prefs else "") or parseaddr(from_email)[1]
+        from_email, mailbox = memo(
+            ("email_sender", dispatch.tenant_id),
+            lambda: _sender_and_mailbox(prefs, dispatch.customer.tenant.name),
+        )
         unsubscribe = unsubscribe_url(dispatch.tenant_id, dispatch.recipient)
         message = EmailMultiAlternatives(
             subject=dispatch.subject,
