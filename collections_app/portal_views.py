@@ -21,6 +21,7 @@ from kapittx.tenancy import scoped
 from receivables import reports
 from receivables.models import OPEN_STATUSES, Invoice, InvoiceStatus
 from receivables.portal import customer_from_token
+from reminders.rendering import tenant_fields
 from reminders.windows import local_today
 
 #: Paid invoices shown on the page, counted back from today.
@@ -79,6 +80,7 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
         "portal/status.html",
         {
             "tenant": tenant,
+            "payment_instructions": tenant_fields(tenant).payment_instructions,
             "customer": customer,
             "today": today,
             "open_invoices": open_invoices,

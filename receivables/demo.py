@@ -38,11 +38,18 @@ from receivables.models import (
     Payment,
 )
 from receivables.reports import Totals, totals
+from reminders.models import ReminderSettings
 
 TENANT_SLUG = "demo"
 TENANT_NAME = "Nordwind Supplies GmbH"
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "kapittx-demo"
+#: What the demo tenant's reminders and payment page tell customers about paying.
+DEMO_PAYMENT_INSTRUCTIONS = (
+    "Bank transfer to Nordwind Supplies GmbH\n"
+    "IBAN DE89 3704 0044 0532 0130 00 · BIC COBADEFFXXX\n"
+    "Please quote the invoice number as the reference."
+)
 
 SEED = 4711
 INVOICE_COUNT = 1500
@@ -323,6 +330,9 @@ def _demo_tenant() -> Tenant:
     if tenant is None:
         tenant = create_tenant(
             TENANT_SLUG, TENANT_NAME, currency="EUR", time_zone="Europe/Berlin", country="DE"
+        )
+        ReminderSettings.objects.filter(tenant=tenant).update(
+            payment_instructions=DEMO_PAYMENT_INSTRUCTIONS
         )
     return tenant
 

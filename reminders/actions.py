@@ -1,10 +1,12 @@
-"""Changes to a tenant's reminder set-up that touch several rows: workflows, steps, segments.
+"""Changes to a tenant's reminder set-up that touch several rows: workflows, steps, segments,
+settings.
 
 Views (and anything else that edits the set-up) call these, so each change also sends the
 open invoices back to the next sweep, which places them on the new timeline.
 """
 
 from django.db import transaction
+from django.db.models.functions import Least
 from django.forms import BaseInlineFormSet
 
 from collections_app import events
@@ -12,7 +14,14 @@ from kapittx.models import User
 from kapittx.tenancy import scoped
 from receivables.models import Customer
 from reminders import positions
-from reminders.models import Segment, Template, Workflow
+from reminders.models import (
+    Dispatch,
+    DispatchStatus,
+    ReminderSettings,
+    Segment,
+    Template,
+    Workflow,
+)
 from reminders.rendering import PARTS, save_template
 
 
@@ -52,6 +61,23 @@ def save_segment(segment: Segment) -> Segment:
     segment.save()
     positions.look_again_for_tenant(segment.tenant)
     return segment
+
+
+@transaction.atomic
+def save_reminder_settings(row: ReminderSettings, timing_changed: bool) -> ReminderSettings:
+    """Save a tenant's reminder settings.
+
+    When the send window or the on/off switch changed, planned reminders that have not been
+    tried yet go back to their due moment, so the next release times them by the new rules
+    (a reminder deferred for a switched-off tenant, or for a narrower window, would wait
+    for the old answer). Reminders waiting to retry keep their back-off.
+    """
+    row.save()
+    if timing_changed:
+        scoped(Dispatch, row.tenant_id).filter(status=DispatchStatus.PLANNED, attempts=0).update(
+            send_after=Least("send_after", "due_at")
+        )
+    return row
 
 
 def copy_template(source: Template, language: str) -> Template:

@@ -36,6 +36,11 @@ class ReminderSettings(models.Model):
     reply_to = models.EmailField(blank=True)
     brand_color = models.CharField(max_length=7, default="#0f5bd8")
     signature = models.TextField(blank=True)
+    payment_instructions = models.TextField(
+        blank=True,
+        help_text="How customers pay you (bank details, the reference to quote). Shown on "
+        "their payment-status page and available to templates.",
+    )
     sending_enabled = models.BooleanField(default=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reminders import views
+from reminders import settings_views, views
 
 urlpatterns = [
     path("workflows/", views.workflow_list, name="workflow_list"),
@@ -25,4 +25,5 @@ urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:dispatch_id>/", views.dispatch_detail, name="dispatch_detail"),
     path("preview/", views.reminder_preview, name="reminder_preview"),
+    path("settings/", settings_views.reminder_settings, name="reminder_settings"),
 ]

@@ -73,6 +73,7 @@ class TenantFields:
     reply_to: str
     brand_color: str
     signature: str
+    payment_instructions: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ def _tenant_fields(tenant: Tenant) -> TenantFields:
         # The colour lands inside style attributes; only a plain hex colour may go there.
         brand_color=color if _COLOR.match(color or "") else DEFAULT_BRAND_COLOR,
         signature=(options.signature.strip() if options else "") or sender_name,
+        payment_instructions=options.payment_instructions.strip() if options else "",
     )
 
 
@@ -278,6 +280,9 @@ def sample_context(language: str, *, currencies: Sequence[str] = ("EUR",)) -> di
             reply_to="accounts@example.com",
             brand_color=DEFAULT_BRAND_COLOR,
             signature="Sample Supplies accounts team\n+44 20 7946 0000",
+            payment_instructions="Bank transfer to Sample Supplies Ltd\n"
+            "IBAN GB33 BUKB 2020 1555 5555 55, BIC BUKBGB22\n"
+            "Please quote the invoice number.",
         ),
         "customer": CustomerFields(
             name="Example Customer GmbH",

@@ -81,3 +81,12 @@ def provider_config(tenant_id: int, provider: str) -> dict | None:
     """Return the tenant's decrypted config for ``provider``, or None when it has none."""
     account = scoped(ProviderAccount, tenant_id).filter(provider=provider).first()
     return decrypt(account.secret_config) if account else None
+
+
+def remove_provider_account(tenant: Tenant, provider: str) -> bool:
+    """Forget ``tenant``'s own credentials for ``provider``; return False if it had none.
+
+    The tenant then sends through the platform account, if there is one.
+    """
+    deleted, _ = scoped(ProviderAccount, tenant).filter(provider=provider).delete()
+    return bool(deleted)

@@ -1,14 +1,24 @@
 """The reminder pages in a real browser: edit a template with its live preview, edit a
-workflow's step table, read the outbox; one screenshot per page."""
+workflow's step table, read the outbox, set the send window and a provider account; one
+screenshot per page."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from collections_app import events
 from reminders import rendering
-from reminders.models import Dispatch, DispatchInvoice, DispatchStatus, Segment, Step, Template
+from reminders.models import (
+    Dispatch,
+    DispatchInvoice,
+    DispatchStatus,
+    ReminderSettings,
+    Segment,
+    Step,
+    Template,
+)
+from reminders.secrets import provider_config
 from tests.browser.test_overview_page import log_in
 from tests.reminders.scenario import make_customer, make_invoice, make_workflow
 
@@ -189,3 +199,37 @@ def test_look_at_the_outbox_and_the_other_pages(
     page.wait_for_selector("table.upcoming")
     assert "Nordic Freight" in page.locator("table.upcoming").inner_text()
     page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
+
+
+def test_set_the_send_window_and_a_twilio_account(page, live_server, tenant, owner, tmp_path):
+    log_in(page, live_server, owner.email)
+    page.wait_for_url(f"{live_server.url}/t/acme/")
+    page.click(".mainnav >> text=Settings")
+    page.wait_for_url(f"{live_server.url}/t/acme/reminders/settings/")
+
+    page.uncheck("#settings-form input[name=send_weekdays][value='5']")
+    page.check("#settings-form input[name=send_weekdays][value='6']")
+    page.fill("#id_send_from", "08:30")
+    page.fill("#id_send_until", "12:00")
+    page.fill("#id_payment_instructions", "IBAN DE89 3704 0044 0532 0130 00")
+    page.click("#save-settings")
+    page.wait_for_selector(".message.success")
+    saved = ReminderSettings.objects.get(tenant=tenant)
+    assert saved.send_weekdays == [1, 2, 3, 4, 6]
+    assert (saved.send_from, saved.send_until) == (time(8, 30), time(12))
+    assert saved.payment_instructions == "IBAN DE89 3704 0044 0532 0130 00"
+
+    page.fill("#id_send_until", "08:00")
+    page.click("#save-settings")
+    page.wait_for_selector("text=must end after it starts")
+    assert ReminderSettings.objects.get(tenant=tenant).send_until == time(12)
+
+    page.fill("#id_account_sid", "AC" + "0123456789abcdef" * 2)
+    page.fill("#id_auth_token", "secret-token")
+    page.fill("#id_from_number", "+4915112345678")
+    page.click("#save-twilio-account")
+    page.wait_for_selector("text=Twilio account saved.")
+    assert "secret-token" not in page.content()
+    assert page.input_value("#id_auth_token") == ""
+    assert provider_config(tenant.pk, "twilio")["auth_token"] == "secret-token"
+    page.screenshot(path=str(tmp_path / "settings.png"), full_page=True)

@@ -12,6 +12,7 @@ from collections_app.models import Dispute, PromiseToPay, Task, TimelineEvent
 from receivables import ledger
 from receivables.portal import SALT, portal_token, portal_url
 from reminders import engine
+from reminders.models import ReminderSettings
 from tests.reminders.scenario import make_customer, make_invoice
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,21 @@ def test_it_shows_open_balances_overdue_days_and_totals(client, tenant):
     assert 'data-total="open-EUR">400.00<' in html
     assert 'data-total="overdue-EUR">200.00<' in html
     assert late.number in html and ">10<" in html
+
+
+def test_it_says_how_to_pay_while_something_is_open(client, tenant):
+    customer = make_customer(tenant, "C-1")
+    invoice = make_invoice(tenant, customer, "INV-1", timezone.now().date(), "300.00")
+    assert 'id="how-to-pay"' not in page(client, customer).content.decode()
+
+    ReminderSettings.objects.filter(tenant=tenant).update(
+        payment_instructions="IBAN DE89 3704 0044 0532 0130 00\n<b>Quote INV-1</b>"
+    )
+    html = page(client, customer).content.decode()
+    assert "IBAN DE89 3704 0044 0532 0130 00<br>&lt;b&gt;Quote INV-1&lt;/b&gt;" in html
+
+    ledger.record_payment(tenant, customer, amount="300.00", received_on=invoice.due_date)
+    assert 'id="how-to-pay"' not in page(client, customer).content.decode()
 
 
 def test_paid_invoices_move_to_paid_lately(client, tenant):

@@ -107,6 +107,24 @@ def test_every_library_template_renders_for_a_real_customer(tenant, account, key
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
+def test_library_emails_say_how_to_pay_once_the_tenant_has_said_it(tenant, account, language):
+    template = pick_template(tenant, "overdue-polite", language)
+    before = render(template, context_for(tenant, account))
+    assert "IBAN" not in before.body_text and "IBAN" not in before.body_html
+
+    ReminderSettings.objects.filter(tenant=tenant).update(
+        payment_instructions="Bank transfer: IBAN DE89 3704 0044 0532 0130 00\n"
+        "Quote <the invoice number>"
+    )
+    message = render(template, context_for(tenant, account))
+    assert "IBAN DE89 3704 0044 0532 0130 00\nQuote <the invoice number>" in message.body_text
+    assert (
+        "IBAN DE89 3704 0044 0532 0130 00<br>\nQuote &lt;the invoice number&gt;"
+        in message.body_html
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
 def test_a_part_payment_shows_the_balance_never_the_total(tenant, account, language):
     template = pick_template(tenant, "overdue-polite", language)
     message = render(template, context_for(tenant, account))

@@ -1,0 +1,262 @@
+"""The reminder settings page: who may see and change what, bad input, what a change does,
+and provider credentials that are stored encrypted and never shown again."""
+
+import re
+from datetime import time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kapittx.roles import Role
+from reminders.models import Dispatch, DispatchStatus, ProviderAccount, ReminderSettings, Tone
+from reminders.secrets import provider_config, set_provider_account
+from tests.conftest import make_member
+from tests.reminders.scenario import make_customer
+
+SID = "AC" + "0123456789abcdef" * 2
+OTHER_SID = "AC" + "fedcba9876543210" * 2
+TOKEN = "tok-3f9a1c77e2b54d0a"
+
+
+def url(tenant) -> str:
+    return reverse("reminder_settings", kwargs={"tenant_slug": tenant.slug})
+
+
+def settings_post(**changes) -> dict:
+    data = {
+        "section": "settings",
+        "sending_enabled": "on",
+        "send_weekdays": ["1", "2", "3", "4", "5"],
+        "send_from": "09:00",
+        "send_until": "17:00",
+        "skip_public_holidays": "on",
+        "sender_name": "Acme AR",
+        "sender_email": "ar@acme.test",
+        "reply_to": "",
+        "brand_color": "#0F5BD8",
+        "signature": "Acme accounts team",
+        "payment_instructions": "IBAN DE89 3704 0044 0532 0130 00",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def twilio_post(**changes) -> dict:
+    data = {
+        "section": "twilio",
+        "account_sid": SID,
+        "auth_token": TOKEN,
+        "from_number": "+4915112345678",
+        "whatsapp_from": "",
+        "messaging_service_sid": "",
+        "rate_per_second": "5",
+    }
+    data.update(changes)
+    return data
+
+
+def row(tenant) -> ReminderSettings:
+    return ReminderSettings.objects.get(tenant=tenant)
+
+
+def test_members_see_the_page_and_outsiders_get_404(client, tenant, other_tenant, outsider):
+    viewer = make_member(tenant, "viewer@acme.test", Role.VIEWER)
+    client.force_login(viewer)
+    page = client.get(url(tenant))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Reminder settings" in html and 'id="save-settings"' not in html
+    assert "can view these settings but not change them" in html
+    assert 'id="twilio-account-form"' not in html
+
+    client.force_login(outsider)
+    assert client.get(url(tenant)).status_code == 404
+    assert client.post(url(tenant), settings_post()).status_code == 404
+    assert row(tenant).sender_name == "Acme Trading"
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, tenant):
+    response = client.get(url(tenant))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_member_who_configures_reminders_saves_the_window_and_branding(client, tenant):
+    client.force_login(make_member(tenant, "admin@acme.test", Role.ADMIN))
+    response = client.post(
+        url(tenant), settings_post(send_weekdays=["1", "3", "6"], send_until="15:30")
+    )
+    assert response.status_code == 302
+    saved = row(tenant)
+    assert saved.send_weekdays == [1, 3, 6]
+    assert (saved.send_from, saved.send_until) == (time(9), time(15, 30))
+    assert (saved.sender_name, saved.sender_email, saved.brand_color) == (
+        "Acme AR", "ar@acme.test", "#0f5bd8"
+    )
+    assert saved.payment_instructions == "IBAN DE89 3704 0044 0532 0130 00"
+    page = client.get(url(tenant)).content.decode()
+    assert "Reminder settings saved." in page
+    checked = re.findall(r'name="send_weekdays" value="(\d)"[^>]*checked', page)
+    assert checked == ["1", "3", "6"]
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"send_from": "17:00", "send_until": "09:00"}, "must end after it starts"),
+        ({"send_weekdays": None}, "Choose at least one day."),
+        ({"brand_color": "red"}, "Give a colour as #rrggbb."),
+        ({"brand_color": "#12345g"}, "Give a colour as #rrggbb."),
+        ({"sender_email": "not an address"}, "Enter a valid email address."),
+        ({"send_from": "25:00"}, "Enter a valid time."),
+    ],
+)
+def test_bad_settings_are_refused_and_change_nothing(client, tenant, owner, changes, message):
+    before = row(tenant)
+    client.force_login(owner)
+    response = client.post(url(tenant), settings_post(**changes))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    after = row(tenant)
+    assert [getattr(after, f.attname) for f in ReminderSettings._meta.fields] == [
+        getattr(before, f.attname) for f in ReminderSettings._meta.fields
+    ]
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.COLLECTOR, Role.SALES])
+def test_roles_without_configure_rights_cannot_change_settings(client, tenant, role):
+    client.force_login(make_member(tenant, f"{role}@acme.test", role))
+    assert client.post(url(tenant), settings_post()).status_code == 403
+    assert row(tenant).sender_name == "Acme Trading"
+
+
+def test_an_unknown_section_is_refused(client, tenant, owner):
+    client.force_login(owner)
+    assert client.post(url(tenant), {"section": "bogus"}).status_code == 400
+
+
+def _planned(tenant, customer, key, *, attempts=0, wait=timedelta(days=2)) -> Dispatch:
+    due = timezone.now() - timedelta(hours=1)
+    return Dispatch.objects.create(
+        tenant=tenant, key=key, customer=customer, channel="email", tone=Tone.REMINDER,
+        template_key="overdue-polite", status=DispatchStatus.PLANNED, due_at=due,
+        send_after=due + wait, attempts=attempts,
+    )
+
+
+def test_a_new_window_retimes_untried_reminders_and_keeps_retry_backoff(client, tenant, owner):
+    customer = make_customer(tenant, "C-1")
+    untried = _planned(tenant, customer, "a")
+    retrying = _planned(tenant, customer, "b", attempts=1)
+    client.force_login(owner)
+
+    # Only the sender changes: nothing is retimed.
+    client.post(url(tenant), settings_post(sender_name="Acme receivables"))
+    assert Dispatch.objects.get(pk=untried.pk).send_after == untried.send_after
+
+    client.post(url(tenant), settings_post(send_weekdays=["1", "2", "3", "4", "5", "6", "7"]))
+    assert Dispatch.objects.get(pk=untried.pk).send_after == untried.due_at
+    assert Dispatch.objects.get(pk=retrying.pk).send_after == retrying.send_after
+
+
+def test_switching_sending_back_on_retimes_what_waited(client, tenant, owner):
+    ReminderSettings.objects.filter(tenant=tenant).update(sending_enabled=False)
+    waiting = _planned(tenant, make_customer(tenant, "C-1"), "a", wait=timedelta(days=1))
+    client.force_login(owner)
+    client.post(url(tenant), settings_post())
+    assert row(tenant).sending_enabled
+    assert Dispatch.objects.get(pk=waiting.pk).send_after == waiting.due_at
+
+
+def test_the_owner_stores_twilio_credentials_encrypted_and_never_sees_the_token(
+    client, tenant, owner
+):
+    client.force_login(owner)
+    assert client.post(url(tenant), twilio_post()).status_code == 302
+    account = ProviderAccount.objects.get(tenant=tenant, provider="twilio")
+    assert TOKEN not in account.secret_config and SID not in account.secret_config
+    assert account.rate_per_second == 5
+    assert provider_config(tenant.pk, "twilio") == {
+        "account_sid": SID, "auth_token": TOKEN, "from_number": "+4915112345678"
+    }
+    page = client.get(url(tenant)).content.decode()
+    assert SID in page and TOKEN not in page
+    assert "Own account, 5 messages per second" in page
+    assert "/hooks/twilio/inbound/" in page
+
+    # An empty token keeps the stored one.
+    client.post(url(tenant), twilio_post(auth_token="", whatsapp_from="+4915187654321"))
+    config = provider_config(tenant.pk, "twilio")
+    assert config["auth_token"] == TOKEN and config["whatsapp_from"] == "+4915187654321"
+
+    # Another account needs its own token.
+    response = client.post(url(tenant), twilio_post(account_sid=OTHER_SID, auth_token=""))
+    assert response.status_code == 400 and "This is needed." in response.content.decode()
+    assert provider_config(tenant.pk, "twilio")["account_sid"] == SID
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"account_sid": "AC123"}, "AC followed by 32 hexadecimal digits"),
+        ({"from_number": "015112345678"}, "international format"),
+        ({"from_number": ""}, "Give at least one sender"),
+        ({"messaging_service_sid": "MGxyz"}, "MG followed by 32 hexadecimal digits"),
+        ({"auth_token": ""}, "This is needed."),
+        ({"rate_per_second": "0"}, "greater than or equal to 1"),
+    ],
+)
+def test_bad_twilio_details_store_nothing(client, tenant, owner, changes, message):
+    client.force_login(owner)
+    response = client.post(url(tenant), twilio_post(**changes))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ProviderAccount.objects.filter(tenant=tenant).exists()
+
+
+def test_only_the_owner_may_touch_provider_accounts(client, tenant, other_tenant):
+    set_provider_account(tenant, "twilio", {"account_sid": SID, "auth_token": TOKEN})
+    client.force_login(make_member(tenant, "admin@acme.test", Role.ADMIN))
+    page = client.get(url(tenant)).content.decode()
+    assert "Own account" in page and SID not in page and TOKEN not in page
+    assert "Only the owner can change provider accounts." in page
+    assert client.post(url(tenant), twilio_post(account_sid=OTHER_SID)).status_code == 403
+    assert client.post(url(tenant), {"section": "twilio", "remove": "1"}).status_code == 403
+    assert provider_config(tenant.pk, "twilio")["account_sid"] == SID
+
+
+def test_email_accounts_per_provider_and_removal(client, tenant, owner, other_tenant):
+    set_provider_account(other_tenant, "email", {"backend": "x", "api_key": "theirs"})
+    client.force_login(owner)
+    post = {"section": "email", "rate_per_second": "20", "secret_key": "", "sender_domain": ""}
+    response = client.post(url(tenant), {**post, "esp": "postmark", "api_key": "pm-token"})
+    assert response.status_code == 302
+    assert provider_config(tenant.pk, "email") == {
+        "backend": "anymail.backends.postmark.EmailBackend", "server_token": "pm-token"
+    }
+    page = client.get(url(tenant)).content.decode()
+    assert "Own account at Postmark, 20 messages per second" in page and "pm-token" not in page
+
+    # A different provider does not inherit the stored secret.
+    response = client.post(url(tenant), {**post, "esp": "mailjet", "api_key": ""})
+    assert response.status_code == 400
+    assert response.content.decode().count("This is needed.") == 2
+    response = client.post(
+        url(tenant), {**post, "esp": "mailjet", "api_key": "mj-key", "secret_key": "mj-secret"}
+    )
+    assert provider_config(tenant.pk, "email") == {
+        "backend": "anymail.backends.mailjet.EmailBackend",
+        "api_key": "mj-key",
+        "secret_key": "mj-secret",
+    }
+    response = client.post(url(tenant), {**post, "esp": "postal", "api_key": "p"})
+    assert response.status_code == 400 and "Postal needs the address of its API." in (
+        response.content.decode()
+    )
+
+    response = client.post(url(tenant), {"section": "email", "remove": "1"})
+    assert response.status_code == 302
+    assert provider_config(tenant.pk, "email") is None
+    assert "The platform's email provider." in client.get(url(tenant)).content.decode()
+    # The other tenant's account is untouched.
+    assert provider_config(other_tenant.pk, "email") == {"backend": "x", "api_key": "theirs"}
