@@ -147,10 +147,10 @@ class _AccountForm(forms.Form):
             if self.stored.get(name):
                 field.help_text = KEEP_STORED
 
-    def _secret(self, name: str, needed: bool = True) -> str:
-        """Return the secret typed in, else the stored one; add an error if it is needed."""
+    def _secret(self, name: str) -> str:
+        """Return the secret typed in, else the stored one; without either, add an error."""
         value = self.cleaned_data.get(name) or self.stored.get(name, "")
-        if needed and not value:
+        if not value:
             self.add_error(name, "This is needed.")
         return value
 
