@@ -9,6 +9,8 @@ from receivables.models import Customer
 class Kind:
     REMINDER_SENT = "reminder_sent"  # a dispatch left through its channel
     REMINDER_FAILED = "reminder_failed"  # a dispatch failed for good
+    REMINDER_CANCELLED = "reminder_cancelled"  # a member stopped a pending dispatch
+    REMINDER_SENT_AGAIN = "reminder_sent_again"  # a member put a dispatch back in line
     REPLY_RECEIVED = "reply_received"  # the customer answered a reminder
     OPTED_OUT = "opted_out"  # STOP or unsubscribe
     OPTED_IN = "opted_in"  # START

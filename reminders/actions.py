@@ -8,6 +8,7 @@ open invoices back to the next sweep, which places them on the new timeline.
 from django.db import transaction
 from django.db.models.functions import Least
 from django.forms import BaseInlineFormSet
+from django.utils import timezone
 
 from collections_app import events
 from kapittx.models import User
@@ -15,6 +16,7 @@ from kapittx.tenancy import scoped
 from receivables.models import Customer
 from reminders import positions
 from reminders.models import (
+    PENDING_STATUSES,
     Dispatch,
     DispatchStatus,
     ReminderSettings,
@@ -78,6 +80,60 @@ def save_reminder_settings(row: ReminderSettings, timing_changed: bool) -> Remin
             send_after=Least("send_after", "due_at")
         )
     return row
+
+
+#: Reminders a member may put back in line: the gate decides again when they are released.
+SENDABLE_AGAIN = (DispatchStatus.FAILED, DispatchStatus.BLOCKED, DispatchStatus.CANCELLED)
+
+
+def _describe(dispatch: Dispatch) -> str:
+    return f"{dispatch.get_tone_display()} reminder by {dispatch.get_channel_display()}"
+
+
+@transaction.atomic
+def cancel_dispatch(dispatch: Dispatch, by: User) -> bool:
+    """Stop a reminder that has not left yet; False if a worker took it or it is done.
+
+    Its invoices stay marked as reminded at its step, so the sweep does not plan it again.
+    """
+    stopped = (
+        scoped(Dispatch, dispatch.tenant_id)
+        .filter(pk=dispatch.pk, status__in=PENDING_STATUSES)
+        .update(
+            status=DispatchStatus.CANCELLED, reason=f"cancelled by {by.email}",
+            updated_at=timezone.now(),
+        )
+    )
+    if stopped:
+        events.record(
+            dispatch.customer, events.Kind.REMINDER_CANCELLED,
+            f"{_describe(dispatch)} cancelled by {by.email}",
+            dispatch_id=dispatch.pk, user_id=by.pk,
+        )
+    return bool(stopped)
+
+
+@transaction.atomic
+def send_again(dispatch: Dispatch, by: User) -> bool:
+    """Put a failed, blocked or cancelled reminder back in line; False if it is not one.
+
+    It goes through the compliance gate again at the next release, with fresh attempts.
+    """
+    queued = (
+        scoped(Dispatch, dispatch.tenant_id)
+        .filter(pk=dispatch.pk, status__in=SENDABLE_AGAIN)
+        .update(
+            status=DispatchStatus.PLANNED, send_after=timezone.now(), attempts=0, error="",
+            reason="", updated_at=timezone.now(),
+        )
+    )
+    if queued:
+        events.record(
+            dispatch.customer, events.Kind.REMINDER_SENT_AGAIN,
+            f"{_describe(dispatch)} put back in line by {by.email}",
+            dispatch_id=dispatch.pk, user_id=by.pk,
+        )
+    return bool(queued)
 
 
 def copy_template(source: Template, language: str) -> Template:

@@ -24,6 +24,11 @@ urlpatterns = [
     path("segments/<int:segment_id>/", views.segment_edit, name="segment_edit"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:dispatch_id>/", views.dispatch_detail, name="dispatch_detail"),
+    path("outbox/<int:dispatch_id>/cancel/", views.dispatch_cancel, name="dispatch_cancel"),
+    path(
+        "outbox/<int:dispatch_id>/send-again/", views.dispatch_send_again,
+        name="dispatch_send_again",
+    ),
     path("preview/", views.reminder_preview, name="reminder_preview"),
     path("settings/", settings_views.reminder_settings, name="reminder_settings"),
 ]

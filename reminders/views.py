@@ -39,6 +39,7 @@ from reminders.forms import (
     rule_formset,
 )
 from reminders.models import (
+    PENDING_STATUSES,
     DeliveryEvent,
     Dispatch,
     DispatchInvoice,
@@ -509,8 +510,38 @@ def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
             .select_related("invoice"),
             "events": scoped(DeliveryEvent, tenant).filter(dispatch=dispatch),
             "explained": EXPLAINED_STATUSES,
+            "can_act": request.membership.can(Perm.RUN_COLLECTIONS),
+            "cancellable": dispatch.status in PENDING_STATUSES,
+            "sendable_again": dispatch.status in actions.SENDABLE_AGAIN,
         },
     )
+
+
+@tenant_view(Perm.RUN_COLLECTIONS)
+@require_POST
+def dispatch_cancel(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    """Stop a reminder that has not left yet."""
+    dispatch = get_object_or_404(scoped(Dispatch, request.tenant), pk=dispatch_id)
+    if actions.cancel_dispatch(dispatch, request.user):
+        messages.success(request, "Reminder cancelled; it will not be sent.")
+    else:
+        messages.error(request, "Too late to cancel: this reminder is being sent or has left.")
+    return redirect("dispatch_detail", tenant_slug=request.tenant.slug, dispatch_id=dispatch.pk)
+
+
+@tenant_view(Perm.RUN_COLLECTIONS)
+@require_POST
+def dispatch_send_again(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    """Put a failed, blocked or cancelled reminder back in line."""
+    dispatch = get_object_or_404(scoped(Dispatch, request.tenant), pk=dispatch_id)
+    if actions.send_again(dispatch, request.user):
+        messages.success(
+            request, "Reminder back in line: it goes out at the next allowed moment, once the "
+            "contact rules allow it.",
+        )
+    else:
+        messages.error(request, "Only failed, blocked or cancelled reminders can be sent again.")
+    return redirect("dispatch_detail", tenant_slug=request.tenant.slug, dispatch_id=dispatch.pk)
 
 
 # --- preview ---------------------------------------------------------------------------------

@@ -201,6 +201,23 @@ def test_look_at_the_outbox_and_the_other_pages(
     page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
 
 
+def test_send_a_blocked_reminder_again_then_cancel_it(page, live_server, tenant, owner, account):
+    log_in(page, live_server, owner.email)
+    page.wait_for_url(f"{live_server.url}/t/acme/")
+    page.goto(f"{live_server.url}/t/acme/reminders/outbox/?status=blocked")
+    page.locator("table.outbox tbody tr").first.locator("td").first.locator("a").click()
+    page.wait_for_selector("#send-again")
+    page.click("#send-again")
+    page.wait_for_selector("text=Reminder back in line")
+    assert page.inner_text(".page-head .status") == "Planned"
+
+    page.click("#cancel-dispatch")
+    page.wait_for_selector("text=Reminder cancelled")
+    assert page.inner_text(".page-head .status") == "Cancelled"
+    blocked = Dispatch.objects.get(tenant=tenant, channel="sms")
+    assert (blocked.status, blocked.reason) == ("cancelled", f"cancelled by {owner.email}")
+
+
 def test_set_the_send_window_and_a_twilio_account(page, live_server, tenant, owner, tmp_path):
     log_in(page, live_server, owner.email)
     page.wait_for_url(f"{live_server.url}/t/acme/")

@@ -1,7 +1,7 @@
 """The reminder and customer pages: who may see and change what, and what each page shows."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ from collections_app import events
 from kapittx.models import Tenant
 from kapittx.roles import Role
 from receivables.models import Contact, Customer, Invoice
+from reminders import engine
 from reminders.models import (
     DeliveryEvent,
     Dispatch,
@@ -25,7 +26,7 @@ from reminders.models import (
     Workflow,
 )
 from tests.conftest import make_member
-from tests.reminders.scenario import make_customer, make_invoice, make_workflow
+from tests.reminders.scenario import local, make_customer, make_invoice, make_workflow
 
 
 @dataclass
@@ -142,6 +143,7 @@ VIEW_PAGES = [
     ("segment_list", None),
     ("segment_edit", "segment_id"),
     ("reminder_preview", None),
+    ("reminder_settings", None),
 ]
 # Pages only members who configure reminders open.
 CONFIGURE_PAGES = [("workflow_create", None), ("template_create", None), ("segment_create", None)]
@@ -160,7 +162,11 @@ CONFIGURE_POSTS = [
 VIEW_POSTS = [("template_preview", "template_id"), ("segment_match_count", None)]
 ALL_GETS = VIEW_PAGES + CONFIGURE_PAGES
 # Collection actions (POST).
-COLLECTION_POSTS = [("customer_resume", "customer_id")]
+COLLECTION_POSTS = [
+    ("customer_resume", "customer_id"),
+    ("dispatch_cancel", "dispatch_id"),
+    ("dispatch_send_again", "dispatch_id"),
+]
 ALL_POSTS = CONFIGURE_POSTS + VIEW_POSTS + COLLECTION_POSTS
 
 
@@ -832,6 +838,86 @@ def test_dispatch_detail_shows_exactly_what_was_sent(client, mine, owner):
     assert "prov-123" in html
     assert "Acme-1" in html
     assert "delivered" in html and "ev-1" in html
+
+
+def test_a_pending_reminder_can_be_cancelled_until_a_worker_takes_it(client, mine, teammate):
+    pending = make_dispatch(
+        mine.tenant, mine.customer, [mine.invoice], key="p1", status=DispatchStatus.PLANNED
+    )
+    client.force_login(teammate)
+    detail = url("dispatch_detail", mine.tenant, dispatch_id=pending.pk)
+    assert 'id="cancel-dispatch"' in client.get(detail).content.decode()
+
+    response = client.post(url("dispatch_cancel", mine.tenant, dispatch_id=pending.pk))
+    assert response.status_code == 302 and response["Location"] == detail
+    pending.refresh_from_db()
+    assert pending.status == DispatchStatus.CANCELLED
+    assert pending.reason == f"cancelled by {teammate.email}"
+    assert events.Kind.REMINDER_CANCELLED in set(
+        mine.customer.timeline.values_list("kind", flat=True)
+    )
+
+    # A reminder a worker has claimed, or one that left, is not cancelled.
+    for status in (DispatchStatus.SENDING, DispatchStatus.SENT):
+        Dispatch.objects.filter(pk=pending.pk).update(status=status)
+        client.post(url("dispatch_cancel", mine.tenant, dispatch_id=pending.pk))
+        assert Dispatch.objects.get(pk=pending.pk).status == status
+        page = client.get(detail).content.decode()
+        assert 'id="cancel-dispatch"' not in page and 'id="send-again"' not in page
+
+
+def test_a_cancelled_reminder_is_not_planned_again_but_the_next_step_comes(
+    client, tenant, teammate
+):
+    make_workflow(tenant)
+    customer = make_customer(tenant, "C-9")
+    make_invoice(tenant, customer, "INV-9", date(2026, 3, 10), "100.00")
+    engine.sweep(tenant, local("2026-03-17 08:00"))
+    polite = Dispatch.objects.get(tenant=tenant, status=DispatchStatus.PLANNED)
+    assert polite.template_key == "overdue-polite"
+    client.force_login(teammate)
+    client.post(url("dispatch_cancel", tenant, dispatch_id=polite.pk))
+
+    engine.sweep(tenant, local("2026-03-17 11:00"))
+    engine.sweep(tenant, local("2026-03-18 11:00"))
+    reminders = Dispatch.objects.filter(tenant=tenant).exclude(status=DispatchStatus.SKIPPED)
+    assert list(reminders.values_list("status", flat=True)) == [DispatchStatus.CANCELLED]
+    engine.sweep(tenant, local("2026-03-24 08:00"))
+    assert list(
+        Dispatch.objects.filter(tenant=tenant, status=DispatchStatus.PLANNED).values_list(
+            "template_key", flat=True
+        )
+    ) == ["overdue-firm"]
+
+
+def test_a_failed_reminder_goes_back_in_line_with_fresh_attempts(client, mine, teammate):
+    failed = make_dispatch(
+        mine.tenant, mine.customer, [mine.invoice], key="f1", status=DispatchStatus.FAILED,
+        attempts=6, error="Email provider error (HTTP 401)",
+    )
+    client.force_login(teammate)
+    client.post(url("dispatch_send_again", mine.tenant, dispatch_id=failed.pk))
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.error) == (DispatchStatus.PLANNED, 0, "")
+    assert failed.send_after <= timezone.now()
+
+    # Sent reminders are not sent twice.
+    client.post(url("dispatch_send_again", mine.tenant, dispatch_id=mine.dispatch.pk))
+    assert Dispatch.objects.get(pk=mine.dispatch.pk).status == DispatchStatus.SENT
+
+
+def test_viewers_cannot_cancel_or_resend(client, mine):
+    viewer = make_member(mine.tenant, "viewer@acme.test", Role.VIEWER)
+    pending = make_dispatch(
+        mine.tenant, mine.customer, [mine.invoice], key="p1", status=DispatchStatus.PLANNED
+    )
+    client.force_login(viewer)
+    assert 'id="cancel-dispatch"' not in client.get(
+        url("dispatch_detail", mine.tenant, dispatch_id=pending.pk)
+    ).content.decode()
+    response = client.post(url("dispatch_cancel", mine.tenant, dispatch_id=pending.pk))
+    assert response.status_code == 403
+    assert Dispatch.objects.get(pk=pending.pk).status == DispatchStatus.PLANNED
 
 
 # --- preview ---------------------------------------------------------------------------------
