@@ -16,6 +16,9 @@ from django.urls import reverse
 from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
 from reminders import actions
+from reminders.channels.base import ChannelError
+from reminders.channels.twilio_check import problems_with
+from reminders.channels.twilio_client import account_from_config
 from reminders.models import ProviderAccount, ReminderSettings
 from reminders.secrets import decrypt, remove_provider_account, set_provider_account
 from reminders.settings_forms import (
@@ -36,6 +39,26 @@ ACCOUNT_FORMS = {
 def _require(request: HttpRequest, perm: str) -> None:
     if not request.membership.can(perm):
         raise PermissionDenied
+
+
+def _check_with_provider(section: str, form) -> str:
+    """Ask the provider about the account in ``form``; what it refuses becomes a form error.
+
+    Returns a warning when the provider could not be asked (the account is stored unchecked).
+    Twilio answers for its accounts; email providers offer no common way to check a key.
+    """
+    if section != ProviderAccount.Provider.TWILIO:
+        return ""
+    try:
+        problems = problems_with(account_from_config(form.cleaned_data["config"]))
+    except ChannelError as exc:
+        if exc.permanent:
+            form.add_error(None, exc.message)
+            return ""
+        return f"Twilio could not be reached to check the account: {exc.message}"
+    for problem in problems:
+        form.add_error(None, problem)
+    return ""
 
 
 @tenant_view(Perm.VIEW_RECEIVABLES)
@@ -77,12 +100,16 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
                 return redirect("reminder_settings", tenant_slug=tenant.slug)
             bound = ACCOUNT_FORMS[section](request.POST, stored=stored.get(section))
             account_forms[section] = bound
+            # What the provider refuses turns the form invalid, so it is asked first.
+            unchecked = _check_with_provider(section, bound) if bound.is_valid() else ""
             if bound.is_valid():
                 set_provider_account(
                     tenant, section, bound.cleaned_data["config"],
                     bound.cleaned_data["rate_per_second"],
                 )
                 messages.success(request, f"{label} account saved.")
+                if unchecked:
+                    messages.warning(request, unchecked)
                 return redirect("reminder_settings", tenant_slug=tenant.slug)
         else:
             return HttpResponseBadRequest("Unknown settings section.")

@@ -66,7 +66,8 @@ def platform_account() -> TwilioAccount | None:
     )
 
 
-def _from_config(config: dict) -> TwilioAccount:
+def account_from_config(config: dict) -> TwilioAccount:
+    """Return the account a stored (decrypted) Twilio config describes."""
     fields = TwilioAccount.__dataclass_fields__
     return TwilioAccount(**{key: str(value) for key, value in config.items() if key in fields})
 
@@ -74,7 +75,7 @@ def _from_config(config: dict) -> TwilioAccount:
 def account_for(tenant_id: int) -> TwilioAccount:
     """Return the Twilio account that sends for the tenant, or raise a permanent error."""
     config = provider_config(tenant_id, TWILIO)
-    account = _from_config(config) if config else platform_account()
+    account = account_from_config(config) if config else platform_account()
     if account is None:
         raise ChannelError("No Twilio credentials for this tenant.", permanent=True)
     return account

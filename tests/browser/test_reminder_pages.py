@@ -20,6 +20,7 @@ from reminders.models import (
 )
 from reminders.secrets import provider_config
 from tests.browser.test_overview_page import log_in
+from tests.reminders.fakes import FAKE_TWILIO_HTTP, FakeTwilioHttp, found
 from tests.reminders.scenario import make_customer, make_invoice, make_workflow
 
 pytestmark = pytest.mark.browser
@@ -218,7 +219,15 @@ def test_send_a_blocked_reminder_again_then_cancel_it(page, live_server, tenant,
     assert (blocked.status, blocked.reason) == ("cancelled", f"cancelled by {owner.email}")
 
 
-def test_set_the_send_window_and_a_twilio_account(page, live_server, tenant, owner, tmp_path):
+def test_set_the_send_window_and_a_twilio_account(
+    page, live_server, settings, tenant, owner, tmp_path
+):
+    settings.KAPITTX_TWILIO_HTTP_CLIENT = FAKE_TWILIO_HTTP
+    FakeTwilioHttp.reset()
+    sid = "AC" + "0123456789abcdef" * 2
+    FakeTwilioHttp.replies.extend(
+        [found({"sid": sid}), found({"incoming_phone_numbers": [{"sid": "PN1"}]})]
+    )
     log_in(page, live_server, owner.email)
     page.wait_for_url(f"{live_server.url}/t/acme/")
     page.click(".mainnav >> text=Settings")
@@ -241,7 +250,7 @@ def test_set_the_send_window_and_a_twilio_account(page, live_server, tenant, own
     page.wait_for_selector("text=must end after it starts")
     assert ReminderSettings.objects.get(tenant=tenant).send_until == time(12)
 
-    page.fill("#id_account_sid", "AC" + "0123456789abcdef" * 2)
+    page.fill("#id_account_sid", sid)
     page.fill("#id_auth_token", "secret-token")
     page.fill("#id_from_number", "+4915112345678")
     page.click("#save-twilio-account")

@@ -74,6 +74,11 @@ def ok(body: dict) -> Response:
     return Response(201, json.dumps(body))
 
 
+def found(body: dict) -> Response:
+    """A 200 answer, as Twilio gives to reads (lists must come with 200)."""
+    return Response(200, json.dumps(body))
+
+
 def error(status: int, code: int | None = None, message: str = "Error") -> Response:
     if code is None:
         return Response(status, "<html>Service Unavailable</html>")

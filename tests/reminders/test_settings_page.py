@@ -5,6 +5,7 @@ import re
 from datetime import time, timedelta
 
 import pytest
+import requests
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from kapittx.roles import Role
 from reminders.models import Dispatch, DispatchStatus, ProviderAccount, ReminderSettings, Tone
 from reminders.secrets import provider_config, set_provider_account
 from tests.conftest import make_member
+from tests.reminders.fakes import FAKE_TWILIO_HTTP, FakeTwilioHttp, error, found
 from tests.reminders.scenario import make_customer
 
 SID = "AC" + "0123456789abcdef" * 2
@@ -40,6 +42,24 @@ def settings_post(**changes) -> dict:
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture(autouse=True)
+def twilio(settings):
+    """Twilio at its HTTP boundary: it knows the account and its number unless told not to."""
+    settings.KAPITTX_TWILIO_HTTP_CLIENT = FAKE_TWILIO_HTTP
+    FakeTwilioHttp.reset()
+    yield FakeTwilioHttp
+    FakeTwilioHttp.reset()
+
+
+def twilio_knows(number: str = "+4915112345678") -> None:
+    FakeTwilioHttp.replies.extend(
+        [
+            found({"sid": SID, "status": "active"}),
+            found({"incoming_phone_numbers": [{"sid": "PN1", "phone_number": number}]}),
+        ]
+    )
 
 
 def twilio_post(**changes) -> dict:
@@ -172,7 +192,14 @@ def test_the_owner_stores_twilio_credentials_encrypted_and_never_sees_the_token(
     client, tenant, owner
 ):
     client.force_login(owner)
+    twilio_knows()
     assert client.post(url(tenant), twilio_post()).status_code == 302
+    # Twilio was asked, with these credentials, for the account and for the number.
+    asked = FakeTwilioHttp.requests
+    assert [(r.method, r.url.split("/2010-04-01")[-1], r.auth) for r in asked] == [
+        ("GET", f"/Accounts/{SID}.json", (SID, TOKEN)),
+        ("GET", f"/Accounts/{SID}/IncomingPhoneNumbers.json", (SID, TOKEN)),
+    ]
     account = ProviderAccount.objects.get(tenant=tenant, provider="twilio")
     assert TOKEN not in account.secret_config and SID not in account.secret_config
     assert account.rate_per_second == 5
@@ -185,6 +212,7 @@ def test_the_owner_stores_twilio_credentials_encrypted_and_never_sees_the_token(
     assert "/hooks/twilio/inbound/" in page
 
     # An empty token keeps the stored one.
+    twilio_knows()
     client.post(url(tenant), twilio_post(auth_token="", whatsapp_from="+4915187654321"))
     config = provider_config(tenant.pk, "twilio")
     assert config["auth_token"] == TOKEN and config["whatsapp_from"] == "+4915187654321"
@@ -212,6 +240,45 @@ def test_bad_twilio_details_store_nothing(client, tenant, owner, changes, messag
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not ProviderAccount.objects.filter(tenant=tenant).exists()
+
+
+def test_twilio_refusing_the_credentials_stores_nothing(client, tenant, owner):
+    FakeTwilioHttp.replies.append(error(401, 20003, "Authenticate"))
+    client.force_login(owner)
+    response = client.post(url(tenant), twilio_post())
+    assert response.status_code == 400
+    assert "Twilio refused this account SID and auth token." in response.content.decode()
+    assert not ProviderAccount.objects.filter(tenant=tenant).exists()
+
+
+def test_a_number_or_service_the_account_does_not_have_stores_nothing(client, tenant, owner):
+    service = "MG" + "ab" * 16
+    FakeTwilioHttp.replies.extend(
+        [
+            found({"sid": SID}),
+            found({"incoming_phone_numbers": []}),
+            error(404, 20404, "The requested resource was not found"),
+        ]
+    )
+    client.force_login(owner)
+    response = client.post(url(tenant), twilio_post(messaging_service_sid=service))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "+4915112345678 is not a number of this Twilio account." in html
+    assert f"This Twilio account has no messaging service {service}." in html
+    assert not ProviderAccount.objects.filter(tenant=tenant).exists()
+
+
+def test_an_account_twilio_cannot_be_asked_about_is_stored_with_a_warning(
+    client, tenant, owner
+):
+    FakeTwilioHttp.replies.append(requests.ConnectionError("no route to api.twilio.com"))
+    client.force_login(owner)
+    response = client.post(url(tenant), twilio_post(), follow=True)
+    html = response.content.decode()
+    assert "Twilio account saved." in html
+    assert "Twilio could not be reached to check the account" in html
+    assert provider_config(tenant.pk, "twilio")["auth_token"] == TOKEN
 
 
 def test_only_the_owner_may_touch_provider_accounts(client, tenant, other_tenant):
