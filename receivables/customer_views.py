@@ -127,7 +127,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             .filter(customer=customer)
             .order_by("-created_at", "-id")[:RECENT_REMINDERS],
             "explained": EXPLAINED_STATUSES,
-            "upcoming": upcoming_rows(tenant, UPCOMING_DAYS, customer=customer),
+            "upcoming": upcoming_rows(tenant, UPCOMING_DAYS, [customer.pk]),
             "upcoming_days": UPCOMING_DAYS,
             "timeline": scoped(TimelineEvent, tenant).filter(customer=customer)[:TIMELINE_ENTRIES],
         },

@@ -11,13 +11,13 @@ nothing.
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from collections_app.models import Dispute, PromiseToPay
@@ -40,6 +40,8 @@ from reminders.segments import workflows_for
 
 #: How many invoices to place per database round trip.
 BATCH = 5000
+#: Which customers a plan or preview is limited to: their ids, or a query of them.
+Customers = Collection[int] | QuerySet
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _candidates(
     tenant: Tenant,
     now: datetime,
     reminded: dict[int, int | None] | None,
-    customer_id: int | None = None,
+    customers: Customers | None = None,
 ):
     """Return the open invoices to look at now, with what placing them needs."""
     disputed = scoped(Dispute, tenant).filter(
@@ -113,8 +115,8 @@ def _candidates(
         # A preview also revisits what it has placed itself on the simulated clock.
         selection |= Q(invoice_id__in=list(reminded))
     positions = scoped(ReminderPosition, tenant).filter(selection)
-    if customer_id is not None:
-        positions = positions.filter(invoice__customer_id=customer_id)
+    if customers is not None:
+        positions = positions.filter(invoice__customer_id__in=customers)
     return (
         positions.filter(invoice__status__in=OPEN_STATUSES, invoice__balance__gt=0)
         .filter(
@@ -145,14 +147,14 @@ def plan(
     now: datetime,
     *,
     reminded: dict[int, int | None] | None = None,
-    customer_id: int | None = None,
+    customers: Customers | None = None,
 ) -> Plan:
     """Work out which reminders are due at ``now``; read only.
 
     ``reminded`` overrides invoices' last handled offsets (used by ``preview``);
-    ``customer_id`` limits the plan to one customer's invoices.
+    ``customers`` (ids, or a query of customers) limits the plan to their invoices.
     """
-    rows = list(_candidates(tenant, now, reminded, customer_id))
+    rows = list(_candidates(tenant, now, reminded, customers))
     result = Plan(tenant=tenant, now=now)
     if not rows:
         return result
@@ -406,7 +408,11 @@ class Preview:
 
 
 def preview(
-    tenant: Tenant, days: int, start: datetime | None = None, *, customer_id: int | None = None
+    tenant: Tenant,
+    days: int,
+    start: datetime | None = None,
+    *,
+    customers: Customers | None = None,
 ) -> list[Preview]:
     """Return what would be sent over the next ``days`` days, writing nothing.
 
@@ -418,7 +424,7 @@ def preview(
     found: list[Preview] = []
     for day in range(days + 1):
         moment = start + timedelta(days=day)
-        result = plan(tenant, moment, reminded=reminded, customer_id=customer_id)
+        result = plan(tenant, moment, reminded=reminded, customers=customers)
         for invoice_id, (offset, _next_at) in result.positions.items():
             reminded[invoice_id] = offset
         found.extend(Preview(item.send_after, item) for item in result.due)

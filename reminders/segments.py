@@ -93,6 +93,19 @@ def customers_matching(tenant: Tenant, rules: list[dict]) -> QuerySet[Customer]:
     return customers.filter(query)
 
 
+def segment_members(segment: Segment) -> QuerySet[Customer]:
+    """Return the customers who follow ``segment``'s workflow: matched by it, not pinned to a
+    workflow, and matched by no segment that comes before it."""
+    tenant = segment.tenant
+    members = customers_matching(tenant, segment.rules).filter(workflow__isnull=True)
+    earlier = scoped(Segment, tenant).filter(
+        Q(priority__lt=segment.priority) | Q(priority=segment.priority, pk__lt=segment.pk)
+    )
+    for other in earlier:
+        members = members.exclude(pk__in=customers_matching(tenant, other.rules).values("pk"))
+    return members
+
+
 def workflows_for(tenant: Tenant, customer_ids: Iterable[int]) -> dict[int, int | None]:
     """Return ``{customer_id: workflow_id}`` for the given customers (None: no workflow)."""
     wanted = set(customer_ids)

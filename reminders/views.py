@@ -427,6 +427,8 @@ def _segment_page(request: HttpRequest, segment: Segment) -> HttpResponse:
             "rule_errors": rule_errors,
             "rule_texts": [_rule_text(r) for r in segment.rules if isinstance(r, dict)],
             "matching": matching,
+            # Of those, the ones that follow this segment as saved (see its preview).
+            "following": segments.segment_members(segment).count() if segment.pk else None,
             "can_edit": _can_configure(request),
             "ops": {field: list(ops) for field, ops in segments.OPS.items()},
         },
@@ -555,9 +557,12 @@ def preview_days(value: str | None) -> int:
     return max(1, min(days, PREVIEW_MAX_DAYS))
 
 
-def upcoming_rows(tenant: Tenant, days: int, customer: Customer | None = None) -> list[dict]:
-    """Return the reminders ``engine.preview`` expects over ``days``, ready for a table."""
-    upcoming = engine.preview(tenant, days, customer_id=customer.pk if customer else None)
+def upcoming_rows(
+    tenant: Tenant, days: int, customers: engine.Customers | None = None
+) -> list[dict]:
+    """Return the reminders ``engine.preview`` expects over ``days`` (for ``customers`` only,
+    when given), ready for a table."""
+    upcoming = engine.preview(tenant, days, customers=customers)
     names = dict(
         scoped(Customer, tenant)
         .filter(pk__in={p.item.customer_id for p in upcoming})
@@ -587,14 +592,23 @@ def upcoming_rows(tenant: Tenant, days: int, customer: Customer | None = None) -
 
 @tenant_view(Perm.VIEW_RECEIVABLES)
 def reminder_preview(request: HttpRequest) -> HttpResponse:
-    """Show what will be sent over the next N days (``?days=``, at most 60)."""
+    """Show what will be sent over the next N days (``?days=``, at most 60), to the whole
+    tenant or to the customers of one segment (``?segment=``)."""
+    tenant = request.tenant
     days = preview_days(request.GET.get("days"))
+    segment = None
+    if request.GET.get("segment"):
+        segment = get_object_or_404(scoped(Segment, tenant), pk=_int(request.GET["segment"]))
     return render(
         request,
         "reminders/preview.html",
         {
             "days": days,
             "max_days": PREVIEW_MAX_DAYS,
-            "rows": upcoming_rows(request.tenant, days),
+            "segments": scoped(Segment, tenant).order_by("priority", "pk"),
+            "segment": segment,
+            "rows": upcoming_rows(
+                tenant, days, segments.segment_members(segment) if segment else None
+            ),
         },
     )

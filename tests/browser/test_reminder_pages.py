@@ -200,6 +200,11 @@ def test_look_at_the_outbox_and_the_other_pages(
     page.wait_for_selector("table.upcoming")
     assert "Nordic Freight" in page.locator("table.upcoming").inner_text()
     page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
+    page.select_option("#preview-segment", label="segment Large balances")
+    page.click("#preview-form button")
+    page.wait_for_selector("h1 >> text=to Large balances")
+    upcoming = page.locator("table.upcoming").inner_text()
+    assert "Brandt Maschinenbau" in upcoming and "Nordic Freight" not in upcoming
 
 
 def test_send_a_blocked_reminder_again_then_cancel_it(page, live_server, tenant, owner, account):

@@ -364,7 +364,7 @@ def test_preview_for_one_customer_lists_only_theirs(tenant, workflow):
     mine, other = make_customer(tenant, "C-A"), make_customer(tenant, "C-B")
     make_invoice(tenant, mine, "INV-A", DUE)
     make_invoice(tenant, other, "INV-B", DUE)
-    upcoming = engine.preview(tenant, 10, start=local("2026-03-16 10:00"), customer_id=mine.pk)
+    upcoming = engine.preview(tenant, 10, start=local("2026-03-16 10:00"), customers=[mine.pk])
     assert {p.item.customer_id for p in upcoming} == {mine.pk}
     assert len(upcoming) == 2
 
