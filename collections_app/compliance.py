@@ -35,11 +35,13 @@ class Facts:
     open_invoices: dict[int, set[int]]  # dispatch → its invoices still open
     promised_on: dict[int, date]  # customer → the latest day of a promise in force
     disputed: set[int]  # invoices with an open dispute
+    last_sent: dict[int, datetime]  # customer → when the latest reminder to them left
 
     @classmethod
-    def read(cls, dispatches: list[Dispatch], now: datetime) -> "Facts":
+    def read(cls, dispatches: list[Dispatch], now: datetime, gap_days: int = 0) -> "Facts":
+        """Read the facts; the last reminders sent only when a gap between them is asked."""
         if not dispatches:
-            return cls({}, {}, set())
+            return cls({}, {}, set(), {})
         tenant_id = dispatches[0].tenant_id
         open_invoices: dict[int, set[int]] = defaultdict(set)
         for dispatch_id, invoice_id in (
@@ -71,7 +73,20 @@ class Facts:
             )
             .values_list("invoice_id", flat=True)
         )
-        return cls(dict(open_invoices), promised_on, disputed)
+        last_sent = {}
+        if gap_days:
+            last_sent = dict(
+                scoped(Dispatch, tenant_id)
+                .filter(
+                    customer_id__in={d.customer_id for d in dispatches},
+                    sent_at__gte=now - timedelta(days=gap_days + 1),
+                )
+                .exclude(channel="task")
+                .values("customer_id")
+                .annotate(latest=Max("sent_at"))
+                .values_list("customer_id", "latest")
+            )
+        return cls(dict(open_invoices), promised_on, disputed, last_sent)
 
 
 def gate(
@@ -81,7 +96,8 @@ def gate(
 
     The dispatches come with ``customer`` (and its tenant and contacts) loaded.
     """
-    facts = Facts.read(dispatches, now)
+    gap_days = settings_row.min_days_between if settings_row is not None else 0
+    facts = Facts.read(dispatches, now, gap_days)
     window = windows.SendWindow.for_settings(settings_row)
     return {d.pk: _decide(d, now, settings_row, window, facts) for d in dispatches}
 
@@ -125,6 +141,15 @@ def _decide(
         return later(now + timedelta(days=1), "every invoice is disputed")
     if settings_row is not None and not settings_row.sending_enabled:
         return later(now + timedelta(days=1), "sending is switched off")
+    last_sent = facts.last_sent.get(customer.pk)
+    if last_sent is not None and dispatch.channel != "task":
+        # Reminders of the day the last one left still go: a step's email and SMS together.
+        last_day, gap = windows.local_today(last_sent, zone), settings_row.min_days_between
+        if last_day < today < last_day + timedelta(days=gap):
+            return later(
+                windows.start_of_day(last_day + timedelta(days=gap), zone),
+                f"{gap} days between reminders; the last one left on {last_day:%d %b}",
+            )
     allowed = windows.next_allowed(now, zone=zone, country=country, window=window)
     if allowed > now:
         return Decision(Action.DEFER, "outside the send window", allowed)

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, time
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +32,12 @@ class ReminderSettings(models.Model):
     send_from = models.TimeField(default=time(9, 0))
     send_until = models.TimeField(default=time(17, 0))
     skip_public_holidays = models.BooleanField(default=True)
+    min_days_between = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(60)],
+        help_text="Days a customer is left alone after a day they got a reminder (0: no "
+        "limit). Reminders of one day go together; tasks for the team do not count.",
+    )
     sender_name = models.CharField(max_length=100, blank=True)
     sender_email = models.EmailField(blank=True)
     reply_to = models.EmailField(blank=True)

@@ -23,6 +23,7 @@ WEEKDAYS = [
 #: Settings that decide when a reminder may leave.
 TIMING_FIELDS = (
     "sending_enabled", "send_weekdays", "send_from", "send_until", "skip_public_holidays",
+    "min_days_between",
 )
 KEEP_STORED = "Stored; leave empty to keep it."
 
@@ -44,6 +45,7 @@ class ReminderSettingsForm(forms.ModelForm):
             "send_from",
             "send_until",
             "skip_public_holidays",
+            "min_days_between",
             "sender_name",
             "sender_email",
             "reply_to",
@@ -56,6 +58,7 @@ class ReminderSettingsForm(forms.ModelForm):
             "send_from": "From (customer's local time)",
             "send_until": "Until",
             "skip_public_holidays": "Not on public holidays of the customer's country",
+            "min_days_between": "Days between reminders to one customer",
             "sender_name": "Sender name",
             "sender_email": "Sender address",
             "reply_to": "Replies go to",

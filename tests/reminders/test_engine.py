@@ -11,7 +11,14 @@ from collections_app.models import Dispute, PromiseToPay
 from receivables import ledger
 from receivables.models import Invoice
 from reminders import engine, sending, throttle
-from reminders.models import Dispatch, DispatchStatus, Segment, Tone, Workflow
+from reminders.models import (
+    Dispatch,
+    DispatchStatus,
+    ReminderSettings,
+    Segment,
+    Tone,
+    Workflow,
+)
 from tests.reminders.scenario import (
     local,
     make_customer,
@@ -204,6 +211,40 @@ def test_public_holidays_of_the_customers_country_are_skipped(tenant, workflow):
     )
     assert send_after["C-DE"] == local("2026-05-04 09:00")
     assert send_after["C-US"] == local("2026-05-01 09:00", "America/New_York")
+
+
+def test_a_customer_is_left_alone_for_the_days_between_reminders(tenant, customer):
+    ReminderSettings.objects.filter(tenant=tenant).update(min_days_between=3)
+    make_invoice(tenant, customer, "INV-1", DUE)  # courtesy on Tuesday 17 March
+    make_invoice(tenant, customer, "INV-2", DUE + timedelta(days=2))  # on Thursday 19th
+    [tuesday] = run(tenant, local("2026-03-17 10:00"))
+    # The worker stamps the wall clock; this scenario's clock says Tuesday.
+    Dispatch.objects.filter(pk=tuesday.pk).update(sent_at=local("2026-03-17 10:00"))
+    assert run(tenant, local("2026-03-19 10:00")) == []
+    waiting = Dispatch.objects.get(tenant=tenant, status=DispatchStatus.PLANNED)
+    assert waiting.send_after == local("2026-03-20 09:00")
+    assert waiting.reason == "3 days between reminders; the last one left on 17 Mar"
+    # Friday: three days after Tuesday, Thursday's reminder goes with Friday's own.
+    sent = run(tenant, local("2026-03-20 10:00"))
+    assert sorted(d.template_key for d in sent) == ["courtesy-before-due", "due-today"]
+
+
+def test_reminders_of_one_day_go_together_and_tasks_do_not_count(tenant, customer):
+    ReminderSettings.objects.filter(tenant=tenant).update(min_days_between=5)
+    # The team called the customer yesterday: a task, not a reminder the customer got.
+    Dispatch.objects.create(
+        tenant=tenant, key="call", customer=customer, channel="task", tone=Tone.FINAL,
+        template_key="call-customer", status=DispatchStatus.SENT,
+        due_at=local("2026-03-16 10:00"), send_after=local("2026-03-16 10:00"),
+        sent_at=local("2026-03-16 10:00"),
+    )
+    make_invoice(tenant, customer, "INV-1", DUE)
+    [morning] = run(tenant, local("2026-03-17 10:00"))
+    Dispatch.objects.filter(pk=morning.pk).update(sent_at=local("2026-03-17 10:00"))
+    # An invoice that reaches the same step later that day still gets its reminder that day.
+    make_invoice(tenant, customer, "INV-2", DUE)
+    [afternoon] = run(tenant, local("2026-03-17 14:00"))
+    assert afternoon.template_key == "courtesy-before-due"
 
 
 def test_customer_opted_out_of_the_channel_is_blocked_with_the_reason(tenant, customer):

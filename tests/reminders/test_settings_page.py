@@ -33,6 +33,7 @@ def settings_post(**changes) -> dict:
         "send_from": "09:00",
         "send_until": "17:00",
         "skip_public_holidays": "on",
+        "min_days_between": "0",
         "sender_name": "Acme AR",
         "sender_email": "ar@acme.test",
         "reply_to": "",
@@ -104,12 +105,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client, tenant):
 def test_a_member_who_configures_reminders_saves_the_window_and_branding(client, tenant):
     client.force_login(make_member(tenant, "admin@acme.test", Role.ADMIN))
     response = client.post(
-        url(tenant), settings_post(send_weekdays=["1", "3", "6"], send_until="15:30")
+        url(tenant),
+        settings_post(send_weekdays=["1", "3", "6"], send_until="15:30", min_days_between="4"),
     )
     assert response.status_code == 302
     saved = row(tenant)
     assert saved.send_weekdays == [1, 3, 6]
     assert (saved.send_from, saved.send_until) == (time(9), time(15, 30))
+    assert saved.min_days_between == 4
     assert (saved.sender_name, saved.sender_email, saved.brand_color) == (
         "Acme AR", "ar@acme.test", "#0f5bd8"
     )
@@ -129,6 +132,8 @@ def test_a_member_who_configures_reminders_saves_the_window_and_branding(client,
         ({"brand_color": "#12345g"}, "Give a colour as #rrggbb."),
         ({"sender_email": "not an address"}, "Enter a valid email address."),
         ({"send_from": "25:00"}, "Enter a valid time."),
+        ({"min_days_between": "61"}, "less than or equal to 60"),
+        ({"min_days_between": "-1"}, "greater than or equal to 0"),
     ],
 )
 def test_bad_settings_are_refused_and_change_nothing(client, tenant, owner, changes, message):
