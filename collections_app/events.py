@@ -20,6 +20,7 @@ class Kind:
     CALLBACK_REQUESTED = "callback_requested"  # the customer asked to be called back
     CONTACT_INVALID = "contact_invalid"  # an address bounced or a number was refused
     REMINDERS_RESUMED = "reminders_resumed"  # a member lifted a hold
+    REMINDERS_CHANGED = "reminders_changed"  # a member changed how the customer is chased
 
 
 def record(customer: Customer, kind: str, message: str, **data) -> TimelineEvent:

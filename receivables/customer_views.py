@@ -16,8 +16,9 @@ from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
 from receivables import reports
 from receivables.models import OPEN_STATUSES, Contact, Customer, Invoice
-from reminders.actions import resume_reminders
+from reminders.actions import change_customer_reminders, resume_reminders
 from reminders.contacts import address_for
+from reminders.forms import CustomerRemindersForm
 from reminders.models import Dispatch, Workflow
 from reminders.segments import workflows_for
 from reminders.views import EXPLAINED_STATUSES, upcoming_rows
@@ -85,14 +86,43 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _customer(request: HttpRequest, customer_id: int) -> Customer:
+    return get_object_or_404(
+        scoped(Customer, request.tenant).select_related("workflow", "owner"), pk=customer_id
+    )
+
+
+def _local_today(customer: Customer):
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(customer.effective_time_zone()))
+
+
 @tenant_view(Perm.VIEW_RECEIVABLES)
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Show one customer: contacts, open invoices, reminders sent and coming, and the timeline."""
+    return _customer_page(request, _customer(request, customer_id))
+
+
+@require_POST
+@tenant_view(Perm.RUN_COLLECTIONS)
+def customer_reminders(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Change how the customer is chased: workflow, pause, do-not-contact, channel opt-outs."""
+    customer = _customer(request, customer_id)
+    form = CustomerRemindersForm(request.POST, instance=customer, today=_local_today(customer))
+    if not form.is_valid():
+        return _customer_page(request, customer, reminders_form=form, status=400)
+    change_customer_reminders(form.instance, request.user, form.changed_data)
+    messages.success(request, "Reminder settings of this customer saved.")
+    return redirect("customer_detail", tenant_slug=request.tenant.slug, customer_id=customer.pk)
+
+
+def _customer_page(
+    request: HttpRequest,
+    customer: Customer,
+    reminders_form: CustomerRemindersForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     tenant = request.tenant
-    customer = get_object_or_404(
-        scoped(Customer, tenant).select_related("workflow", "owner"), pk=customer_id
-    )
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(customer.effective_time_zone()))
+    today = _local_today(customer)
     invoices, totals = reports.open_invoices(customer, today)
     contacts = [
         {
@@ -130,7 +160,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "upcoming": upcoming_rows(tenant, UPCOMING_DAYS, [customer.pk]),
             "upcoming_days": UPCOMING_DAYS,
             "timeline": scoped(TimelineEvent, tenant).filter(customer=customer)[:TIMELINE_ENTRIES],
+            "reminders_form": reminders_form
+            or CustomerRemindersForm(instance=customer, today=today),
         },
+        status=status,
     )
 
 

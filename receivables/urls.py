@@ -10,4 +10,8 @@ urlpatterns = [
         "customers/<int:customer_id>/resume/", customer_views.customer_resume,
         name="customer_resume",
     ),
+    path(
+        "customers/<int:customer_id>/reminders/", customer_views.customer_reminders,
+        name="customer_reminders",
+    ),
 ]

@@ -6,6 +6,7 @@ open invoices back to the next sweep, which places them on the new timeline.
 """
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Least
 from django.forms import BaseInlineFormSet
 from django.utils import timezone
@@ -65,20 +66,26 @@ def save_segment(segment: Segment) -> Segment:
     return segment
 
 
+def _ask_the_gate_again(dispatches: QuerySet[Dispatch]) -> None:
+    """Send planned reminders that have not been tried back to their due moment, so the next
+    release asks the gate about them under the rules as they are now. Reminders waiting to
+    retry keep their back-off."""
+    dispatches.filter(status=DispatchStatus.PLANNED, attempts=0).update(
+        send_after=Least("send_after", "due_at")
+    )
+
+
 @transaction.atomic
 def save_reminder_settings(row: ReminderSettings, timing_changed: bool) -> ReminderSettings:
     """Save a tenant's reminder settings.
 
-    When the send window or the on/off switch changed, planned reminders that have not been
-    tried yet go back to their due moment, so the next release times them by the new rules
-    (a reminder deferred for a switched-off tenant, or for a narrower window, would wait
-    for the old answer). Reminders waiting to retry keep their back-off.
+    When the send window, the days between reminders or the on/off switch changed, waiting
+    reminders are timed by the new rules at the next release (one deferred for a
+    switched-off tenant would otherwise wait for the old answer).
     """
     row.save()
     if timing_changed:
-        scoped(Dispatch, row.tenant_id).filter(status=DispatchStatus.PLANNED, attempts=0).update(
-            send_after=Least("send_after", "due_at")
-        )
+        _ask_the_gate_again(scoped(Dispatch, row.tenant_id))
     return row
 
 
@@ -148,14 +155,63 @@ def copy_template(source: Template, language: str) -> Template:
     return save_template(copy)
 
 
+#: What ``change_customer_reminders`` may change.
+CUSTOMER_REMINDER_FIELDS = (
+    "workflow", "reminders_paused_until", "do_not_contact", "opted_out_channels",
+)
+
+
+def _describe_change(customer: Customer, field: str) -> str:
+    if field == "workflow":
+        return (
+            f"workflow pinned to {customer.workflow.name}"
+            if customer.workflow
+            else "workflow by segment or default"
+        )
+    if field == "reminders_paused_until":
+        until = customer.reminders_paused_until
+        return f"paused until {until:%d %b %Y}" if until else "pause lifted"
+    if field == "do_not_contact":
+        return "marked do-not-contact" if customer.do_not_contact else "do-not-contact lifted"
+    channels = ", ".join(sorted(customer.opted_out_channels))
+    return f"no reminders by {channels}" if channels else "every channel allowed"
+
+
+@transaction.atomic
+def change_customer_reminders(customer: Customer, by: User, changed: list[str]) -> None:
+    """Save what a member changed in how ``customer`` is chased (``changed`` names the
+    fields, among ``CUSTOMER_REMINDER_FIELDS``) and note it on the timeline.
+
+    The sweep places the customer's invoices again (a new workflow), and waiting reminders
+    are asked about again at the next release (a pause lifted early lets them go).
+    """
+    if not changed:
+        return
+    if unknown := set(changed) - set(CUSTOMER_REMINDER_FIELDS):
+        raise ValueError(f"not a reminder setting of a customer: {sorted(unknown)}")
+    customer.save(update_fields=changed)
+    _ask_the_gate_again(scoped(Dispatch, customer.tenant_id).filter(customer=customer))
+    events.record(
+        customer, events.Kind.REMINDERS_CHANGED,
+        f"Reminders changed by {by.email}: "
+        + "; ".join(_describe_change(customer, field) for field in changed),
+        user_id=by.pk,
+    )
+
+
+@transaction.atomic
 def resume_reminders(customer: Customer, by: User) -> bool:
-    """Lift a hold (e.g. after the customer replied) and an open-ended pause; False if none."""
+    """Lift a hold (e.g. after the customer replied); False if there was none.
+
+    Reminders that waited on the hold are asked about again at the next release.
+    """
     if not customer.reminders_on_hold:
         return False
     reason = customer.reminders_hold_reason
     customer.reminders_on_hold = False
     customer.reminders_hold_reason = ""
     customer.save(update_fields=["reminders_on_hold", "reminders_hold_reason"])
+    _ask_the_gate_again(scoped(Dispatch, customer.tenant_id).filter(customer=customer))
     events.record(
         customer, events.Kind.REMINDERS_RESUMED,
         f"Reminders resumed by {by.email}" + (f" (held: {reason})" if reason else ""),

@@ -1,4 +1,7 @@
-"""Forms of the reminder pages: workflow options and steps, segment rules, templates."""
+"""Forms of the reminder pages: workflow options and steps, segment rules, templates, and how
+one customer is chased."""
+
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -6,9 +9,14 @@ from django.forms import inlineformset_factory
 
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
+from receivables.models import Customer
 from reminders import segments
+from reminders.channels import CHANNEL_CHOICES, OUTSIDE
 from reminders.models import Segment, Step, Template, Workflow
 from reminders.rendering import PARTS
+
+#: The longest a member may pause a customer's reminders.
+MAX_PAUSE = timedelta(days=366)
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -253,3 +261,47 @@ class VariantForm(forms.Form):
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"].strip()
+
+
+# --- one customer's reminders ----------------------------------------------------------------
+
+
+class CustomerRemindersForm(forms.ModelForm):
+    """How one customer is chased: their workflow, a pause, do-not-contact, channel opt-outs."""
+
+    opted_out_channels = forms.MultipleChoiceField(
+        choices=[(kind, label) for kind, label in CHANNEL_CHOICES if kind in OUTSIDE],
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
+        label="No reminders by",
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["workflow", "reminders_paused_until", "do_not_contact", "opted_out_channels"]
+        labels = {
+            "workflow": "Workflow",
+            "reminders_paused_until": "Pause reminders until",
+            "do_not_contact": "Do not contact",
+        }
+        help_texts = {
+            "reminders_paused_until": "Reminders start again the day after. Empty: no pause.",
+            "do_not_contact": "No reminder goes to this customer on any channel.",
+        }
+        widgets = {"reminders_paused_until": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["workflow"].queryset = scoped(Workflow, self.instance.tenant_id).order_by(
+            "name"
+        )
+        self.fields["workflow"].empty_label = "By segment, else the default"
+
+    def clean_reminders_paused_until(self):
+        until = self.cleaned_data["reminders_paused_until"]
+        if until is not None and until < self.today:
+            raise ValidationError("Give today or a later day, or leave it empty.")
+        if until is not None and until > self.today + MAX_PAUSE:
+            raise ValidationError("A pause lasts at most a year.")
+        return until

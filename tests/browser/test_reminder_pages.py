@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from collections_app import events
+from receivables.models import Customer
 from reminders import rendering
 from reminders.models import (
     Dispatch,
@@ -205,6 +206,23 @@ def test_look_at_the_outbox_and_the_other_pages(
     page.wait_for_selector("h1 >> text=to Large balances")
     upcoming = page.locator("table.upcoming").inner_text()
     assert "Brandt Maschinenbau" in upcoming and "Nordic Freight" not in upcoming
+
+    # Pinned to a workflow of its own, Brandt no longer follows the segment.
+    page.click("table.upcoming >> text=Brandt Maschinenbau")
+    page.wait_for_selector("#customer-reminders-form")
+    page.select_option("#id_workflow", label="Scenario")
+    page.check("#customer-reminders-form input[name=opted_out_channels][value='sms']")
+    page.check("#id_do_not_contact")
+    page.click("#save-customer-reminders")
+    page.wait_for_selector("text=Reminder settings of this customer saved.")
+    assert "Do not contact" in page.inner_text(".kpis")
+    brandt = Customer.objects.get(tenant=tenant, name="Brandt Maschinenbau")
+    assert (brandt.workflow.name, brandt.opted_out_channels, brandt.do_not_contact) == (
+        "Scenario", ["sms"], True
+    )
+    segment = Segment.objects.get(tenant=tenant, name="Large balances")
+    page.goto(f"{live_server.url}/t/acme/reminders/preview/?segment={segment.pk}")
+    assert "Brandt Maschinenbau" not in page.locator("table.upcoming").inner_text()
 
 
 def test_send_a_blocked_reminder_again_then_cancel_it(page, live_server, tenant, owner, account):

@@ -164,6 +164,7 @@ ALL_GETS = VIEW_PAGES + CONFIGURE_PAGES
 # Collection actions (POST).
 COLLECTION_POSTS = [
     ("customer_resume", "customer_id"),
+    ("customer_reminders", "customer_id"),
     ("dispatch_cancel", "dispatch_id"),
     ("dispatch_send_again", "dispatch_id"),
 ]
@@ -1069,13 +1070,109 @@ def test_a_collector_resumes_a_customer_held_after_a_reply(client, mine, teammat
     assert mine.customer.timeline.filter(kind=events.Kind.REMINDERS_RESUMED).count() == 1
 
 
+def test_resuming_lets_reminders_that_waited_on_the_hold_go_at_the_next_release(
+    client, mine, teammate
+):
+    Customer.objects.filter(pk=mine.customer.pk).update(reminders_on_hold=True)
+    waiting = make_dispatch(
+        mine.tenant, mine.customer, [mine.invoice], key="w", status=DispatchStatus.PLANNED,
+    )
+    Dispatch.objects.filter(pk=waiting.pk).update(send_after=waiting.due_at + timedelta(days=1))
+    client.force_login(teammate)
+    client.post(url("customer_resume", mine.tenant, customer_id=mine.customer.pk))
+    assert Dispatch.objects.get(pk=waiting.pk).send_after == waiting.due_at
+
+
+def reminders_post(**changes) -> dict:
+    data = {"workflow": "", "reminders_paused_until": "", "opted_out_channels": []}
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_a_collector_pauses_pins_and_opts_a_customer_out(client, mine, teammate):
+    customer = mine.customer
+    waiting = make_dispatch(
+        mine.tenant, customer, [mine.invoice], key="w", status=DispatchStatus.PLANNED,
+    )
+    Dispatch.objects.filter(pk=waiting.pk).update(send_after=waiting.due_at + timedelta(days=9))
+    client.force_login(teammate)
+    target = url("customer_reminders", mine.tenant, customer_id=customer.pk)
+    until = today() + timedelta(days=10)
+    response = client.post(
+        target,
+        reminders_post(
+            workflow=mine.workflow.pk, reminders_paused_until=until.isoformat(),
+            opted_out_channels=["sms", "voice"],
+        ),
+    )
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.workflow == mine.workflow and customer.reminders_paused_until == until
+    assert customer.opted_out_channels == ["sms", "voice"] and not customer.do_not_contact
+    entry = customer.timeline.get(kind=events.Kind.REMINDERS_CHANGED)
+    assert entry.message == (
+        f"Reminders changed by {teammate.email}: workflow pinned to {mine.workflow.name}; "
+        f"paused until {until:%d %b %Y}; no reminders by sms, voice"
+    )
+    # The sweep places the customer's invoices on the pinned workflow again.
+    assert ReminderPosition.objects.get(invoice=mine.invoice).next_at == (
+        ReminderPosition.AT_NEXT_SWEEP
+    )
+    # Lifting the pause early lets what waited go at the next release.
+    client.post(target, reminders_post(workflow=mine.workflow.pk))
+    assert Dispatch.objects.get(pk=waiting.pk).send_after == waiting.due_at
+    assert customer.timeline.filter(kind=events.Kind.REMINDERS_CHANGED).first().message.endswith(
+        "pause lifted; every channel allowed"
+    )
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"reminders_paused_until": "2001-01-01"}, "Give today or a later day"),
+        ({"reminders_paused_until": "tomorrow"}, "Enter a valid date."),
+        ({"opted_out_channels": ["fax"]}, "Select a valid choice."),
+        ({"opted_out_channels": ["task"]}, "Select a valid choice."),
+    ],
+)
+def test_bad_reminder_changes_for_a_customer_change_nothing(
+    client, mine, teammate, changes, message
+):
+    client.force_login(teammate)
+    response = client.post(
+        url("customer_reminders", mine.tenant, customer_id=mine.customer.pk),
+        reminders_post(**changes),
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    mine.customer.refresh_from_db()
+    assert mine.customer.reminders_paused_until is None and mine.customer.opted_out_channels == []
+    assert not mine.customer.timeline.filter(kind=events.Kind.REMINDERS_CHANGED).exists()
+
+
+def test_a_customer_cannot_be_pinned_to_another_tenants_workflow(client, mine, theirs, teammate):
+    client.force_login(teammate)
+    response = client.post(
+        url("customer_reminders", mine.tenant, customer_id=mine.customer.pk),
+        reminders_post(workflow=theirs.workflow.pk),
+    )
+    assert response.status_code == 400
+    mine.customer.refresh_from_db()
+    assert mine.customer.workflow_id is None
+
+
 def test_a_viewer_cannot_resume_reminders(client, mine):
     viewer = make_member(mine.tenant, "viewer@acme.test", Role.VIEWER)
     Customer.objects.filter(pk=mine.customer.pk).update(reminders_on_hold=True)
     client.force_login(viewer)
     page = client.get(url("customer_detail", mine.tenant, customer_id=mine.customer.pk))
     assert "Resume reminders" not in page.content.decode()
+    assert 'id="customer-reminders-form"' not in page.content.decode()
     response = client.post(url("customer_resume", mine.tenant, customer_id=mine.customer.pk))
+    assert response.status_code == 403
+    response = client.post(
+        url("customer_reminders", mine.tenant, customer_id=mine.customer.pk),
+        reminders_post(do_not_contact="on"),
+    )
     assert response.status_code == 403
     mine.customer.refresh_from_db()
     assert mine.customer.reminders_on_hold
