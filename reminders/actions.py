@@ -98,49 +98,42 @@ def _describe(dispatch: Dispatch) -> str:
 
 
 @transaction.atomic
+def _move(dispatch: Dispatch, by: User, among: tuple, kind: str, done: str, **changes) -> bool:
+    """Change ``dispatch`` if its status is still one of ``among`` (a conditional update, so a
+    worker that got there first wins) and note on the timeline what ``by`` did."""
+    moved = (
+        scoped(Dispatch, dispatch.tenant_id)
+        .filter(pk=dispatch.pk, status__in=among)
+        .update(**changes, updated_at=timezone.now())
+    )
+    if moved:
+        events.record(
+            dispatch.customer, kind, f"{_describe(dispatch)} {done} by {by.email}",
+            dispatch_id=dispatch.pk, user_id=by.pk,
+        )
+    return bool(moved)
+
+
 def cancel_dispatch(dispatch: Dispatch, by: User) -> bool:
     """Stop a reminder that has not left yet; False if a worker took it or it is done.
 
     Its invoices stay marked as reminded at its step, so the sweep does not plan it again.
     """
-    stopped = (
-        scoped(Dispatch, dispatch.tenant_id)
-        .filter(pk=dispatch.pk, status__in=PENDING_STATUSES)
-        .update(
-            status=DispatchStatus.CANCELLED, reason=f"cancelled by {by.email}",
-            updated_at=timezone.now(),
-        )
+    return _move(
+        dispatch, by, PENDING_STATUSES, events.Kind.REMINDER_CANCELLED, "cancelled",
+        status=DispatchStatus.CANCELLED, reason=f"cancelled by {by.email}",
     )
-    if stopped:
-        events.record(
-            dispatch.customer, events.Kind.REMINDER_CANCELLED,
-            f"{_describe(dispatch)} cancelled by {by.email}",
-            dispatch_id=dispatch.pk, user_id=by.pk,
-        )
-    return bool(stopped)
 
 
-@transaction.atomic
 def send_again(dispatch: Dispatch, by: User) -> bool:
     """Put a failed, blocked or cancelled reminder back in line; False if it is not one.
 
     It goes through the compliance gate again at the next release, with fresh attempts.
     """
-    queued = (
-        scoped(Dispatch, dispatch.tenant_id)
-        .filter(pk=dispatch.pk, status__in=SENDABLE_AGAIN)
-        .update(
-            status=DispatchStatus.PLANNED, send_after=timezone.now(), attempts=0, error="",
-            reason="", updated_at=timezone.now(),
-        )
+    return _move(
+        dispatch, by, SENDABLE_AGAIN, events.Kind.REMINDER_SENT_AGAIN, "put back in line",
+        status=DispatchStatus.PLANNED, send_after=timezone.now(), attempts=0, error="", reason="",
     )
-    if queued:
-        events.record(
-            dispatch.customer, events.Kind.REMINDER_SENT_AGAIN,
-            f"{_describe(dispatch)} put back in line by {by.email}",
-            dispatch_id=dispatch.pk, user_id=by.pk,
-        )
-    return bool(queued)
 
 
 def copy_template(source: Template, language: str) -> Template:
