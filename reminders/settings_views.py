@@ -17,6 +17,7 @@ from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
 from reminders import actions
 from reminders.channels.base import ChannelError
+from reminders.channels.email import send_sample
 from reminders.channels.twilio_check import problems_with
 from reminders.channels.twilio_client import account_from_config
 from reminders.models import ProviderAccount, ReminderSettings
@@ -91,6 +92,19 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
                 actions.save_reminder_settings(form.save(commit=False), form.timing_changed())
                 messages.success(request, "Reminder settings saved.")
                 return redirect("reminder_settings", tenant_slug=tenant.slug)
+        elif section == "email_sample":
+            _require(request, Perm.CONFIGURE_REMINDERS)
+            to = request.user.email
+            try:
+                send_sample(tenant, to)
+            except ChannelError as exc:
+                messages.error(request, f"The test email was not sent: {exc.message}")
+            else:
+                messages.success(
+                    request, f"Test email sent to {to}: a sample reminder with your sender, "
+                    "reply-to and branding, through the tenant's email account.",
+                )
+            return redirect("reminder_settings", tenant_slug=tenant.slug)
         elif section in ACCOUNT_FORMS:
             _require(request, Perm.MANAGE_TENANT)
             label = ProviderAccount.Provider(section).label

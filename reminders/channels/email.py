@@ -14,9 +14,11 @@ from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
 
+from kapittx.models import Tenant
+from reminders import rendering
 from reminders.batch_memo import memo
 from reminders.channels.base import Adapter, AddressRefused, ChannelError, SendResult
-from reminders.models import Dispatch, ProviderAccount, ReminderSettings
+from reminders.models import Dispatch, ProviderAccount, ReminderSettings, Template
 from reminders.secrets import provider_config
 
 UNSUBSCRIBE_SALT = "kapittx.unsubscribe"
@@ -111,21 +113,66 @@ class EmailAdapter(Adapter):
         """Send the email and return the ESP's message id."""
         if not dispatch.recipient:
             raise AddressRefused("No email address for this contact.")
-        message = self.build(dispatch)
-        try:
-            message.send()
-        except (AnymailRecipientsRefused, AnymailInvalidAddress) as exc:
-            raise AddressRefused(f"Email provider refused {dispatch.recipient}.") from exc
-        except AnymailAPIError as exc:
-            raise _api_error(exc) from exc
-        except (AnymailError, ImproperlyConfigured, ValueError) as exc:
-            # Invalid address syntax, unsupported feature, missing ESP settings.
-            raise ChannelError(f"Email cannot be sent: {exc}", permanent=True) from exc
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise AddressRefused(f"Mail server refused {dispatch.recipient}.") from exc
-        except (smtplib.SMTPException, OSError) as exc:
-            raise ChannelError(f"Mail server unreachable: {exc}") from exc
-        status = getattr(message, "anymail_status", None)
-        message_id = status.message_id if status is not None else None
+        message_id = _deliver(self.build(dispatch), dispatch.recipient)
         # Backends outside anymail (SMTP, console) report no id; the dispatch's own will do.
-        return SendResult(str(message_id) if message_id is not None else f"email-{dispatch.pk}")
+        return SendResult(message_id or f"email-{dispatch.pk}")
+
+
+def _deliver(message: EmailMultiAlternatives, recipient: str) -> str:
+    """Send ``message``; return the ESP's message id ("" if it gives none) or raise
+    ``ChannelError`` (``AddressRefused`` when the recipient's address is the trouble)."""
+    try:
+        message.send()
+    except (AnymailRecipientsRefused, AnymailInvalidAddress) as exc:
+        raise AddressRefused(f"Email provider refused {recipient}.") from exc
+    except AnymailAPIError as exc:
+        raise _api_error(exc) from exc
+    except (AnymailError, ImproperlyConfigured, ValueError) as exc:
+        # Invalid address syntax, unsupported feature, missing ESP settings.
+        raise ChannelError(f"Email cannot be sent: {exc}", permanent=True) from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise AddressRefused(f"Mail server refused {recipient}.") from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise ChannelError(f"Mail server unreachable: {exc}") from exc
+    status = getattr(message, "anymail_status", None)
+    message_id = status.message_id if status is not None else None
+    return str(message_id) if message_id is not None else ""
+
+
+#: The template a sample email shows.
+SAMPLE_TEMPLATE = "overdue-polite"
+
+
+def send_sample(tenant: Tenant, to: str) -> str:
+    """Send ``to`` a sample reminder as the tenant's customers get them: its sender, reply-to,
+    branding and email account, the ``overdue-polite`` template filled with sample data.
+
+    Returns the ESP's message id; raises ``ChannelError`` as a reminder would, or when the
+    tenant has no such template.
+    """
+    prefs = ReminderSettings.objects.filter(tenant=tenant).first()
+    try:
+        template = rendering.pick_template(tenant, SAMPLE_TEMPLATE, tenant.language)
+    except Template.DoesNotExist:
+        raise ChannelError(
+            f"There is no {SAMPLE_TEMPLATE} template to show.", permanent=True
+        ) from None
+    context = {
+        **rendering.sample_context(template.language),
+        "tenant": rendering.tenant_fields(tenant),
+    }
+    rendered = rendering.render(template, context, ["subject", "body_html", "body_text"])
+    from_email, _mailbox = _sender_and_mailbox(prefs, tenant.name)
+    message = EmailMultiAlternatives(
+        subject=f"[Test] {rendered.subject}",
+        body=rendered.body_text,
+        from_email=from_email,
+        to=[to],
+        reply_to=[prefs.reply_to] if prefs and prefs.reply_to else None,
+        connection=_connection(tenant.pk),
+    )
+    if rendered.body_html:
+        message.attach_alternative(rendered.body_html, "text/html")
+    message.metadata = {"tenant_id": str(tenant.pk), "sample": "1"}
+    message.tags = ["sample"]
+    return _deliver(message, to)

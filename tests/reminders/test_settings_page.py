@@ -6,6 +6,9 @@ from datetime import time, timedelta
 
 import pytest
 import requests
+from anymail.exceptions import AnymailAPIError
+from anymail.signals import pre_send
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,3 +335,53 @@ def test_email_accounts_per_provider_and_removal(client, tenant, owner, other_te
     assert "The platform's email provider." in client.get(url(tenant)).content.decode()
     # The other tenant's account is untouched.
     assert provider_config(other_tenant.pk, "email") == {"backend": "x", "api_key": "theirs"}
+
+
+def test_a_test_email_shows_the_tenants_sender_and_branding_through_its_account(
+    client, tenant, owner, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    set_provider_account(tenant, "email", {"backend": "anymail.backends.test.EmailBackend"})
+    ReminderSettings.objects.filter(tenant=tenant).update(
+        sender_name="Acme AR", sender_email="ar@acme.test", reply_to="books@acme.test",
+        brand_color="#aa3300", payment_instructions="IBAN DE89 3704 0044 0532 0130 00",
+    )
+    client.force_login(owner)
+    response = client.post(url(tenant), {"section": "email_sample"}, follow=True)
+    assert f"Test email sent to {owner.email}" in response.content.decode()
+    [message] = mail.outbox
+    assert message.to == [owner.email] and message.subject.startswith("[Test] ")
+    assert message.from_email == "Acme AR <ar@acme.test>"
+    assert message.reply_to == ["books@acme.test"]
+    html = message.alternatives[0][0]
+    assert "#aa3300" in html and "IBAN DE89 3704 0044 0532 0130 00" in html
+    # Through the tenant's own account (the anymail test backend), not the platform's.
+    assert message.anymail_test_params["tags"] == ["sample"]
+
+
+def test_a_test_email_the_provider_refuses_says_why(client, tenant, owner, settings):
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    response = requests.Response()
+    response.status_code, response.reason, response._content = 401, "Unauthorized", b"{}"
+
+    def refuse(sender, message, **kwargs):
+        message.anymail_test_response = AnymailAPIError(
+            "bad server token", status_code=401, response=response
+        )
+
+    pre_send.connect(refuse, weak=False)
+    try:
+        client.force_login(owner)
+        page = client.post(url(tenant), {"section": "email_sample"}, follow=True)
+    finally:
+        pre_send.disconnect(refuse)
+    assert "The test email was not sent: Email provider error (HTTP 401)" in (
+        page.content.decode()
+    )
+
+
+def test_viewers_cannot_send_test_emails(client, tenant, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    client.force_login(make_member(tenant, "viewer@acme.test", Role.VIEWER))
+    assert client.post(url(tenant), {"section": "email_sample"}).status_code == 403
+    assert mail.outbox == []
