@@ -21,6 +21,7 @@ from kapittx.tenancy import scoped
 from receivables.models import Contact
 from reminders import delivery
 from reminders.models import Dispatch
+from reminders.tenant_webhooks import webhook_tenant
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ def _event_id(event, *parts: object) -> str:
 
 def _dispatch_for(event: AnymailTrackingEvent) -> Dispatch | None:
     rows = Dispatch.objects.select_related("customer")
+    if (tenant_id := webhook_tenant.get()) is not None:
+        # A tenant's own ESP reports about that tenant's reminders only.
+        rows = rows.filter(tenant_id=tenant_id)
     metadata = event.metadata or {}
     try:
         dispatch_id = int(metadata["dispatch_id"])
@@ -128,7 +132,10 @@ def on_inbound(sender, event: AnymailInboundEvent, esp_name: str, **kwargs) -> N
     if from_email is None or isinstance(from_email, list) or _is_automatic(message):
         return
     address = from_email.addr_spec
-    target = delivery.reply_target("email", address)
+    tenant_id = webhook_tenant.get()
+    target = delivery.reply_target(
+        "email", address, None if tenant_id is None else [tenant_id]
+    )
     if target is None:
         log.info("Inbound email from %s matches no contact", address)
         return

@@ -5,10 +5,12 @@ secret field empty keeps the stored one.
 """
 
 import re
+from secrets import token_urlsafe
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from reminders.esps import ESP_REQUIRES, ESPS, SIGNING_KEYS, esp_of
 from reminders.models import ProviderAccount, ReminderSettings
 
 WEEKDAYS = [
@@ -107,27 +109,6 @@ class ReminderSettingsForm(forms.ModelForm):
 # --- provider accounts -----------------------------------------------------------------------
 
 
-#: Email providers offered on the page: (label, anymail backend, config key of the API secret).
-ESPS = {
-    "postmark": ("Postmark", "anymail.backends.postmark.EmailBackend", "server_token"),
-    "mailgun": ("Mailgun", "anymail.backends.mailgun.EmailBackend", "api_key"),
-    "sendgrid": ("SendGrid", "anymail.backends.sendgrid.EmailBackend", "api_key"),
-    "brevo": ("Brevo", "anymail.backends.brevo.EmailBackend", "api_key"),
-    "mailjet": ("Mailjet", "anymail.backends.mailjet.EmailBackend", "api_key"),
-    "sparkpost": ("SparkPost", "anymail.backends.sparkpost.EmailBackend", "api_key"),
-    "resend": ("Resend", "anymail.backends.resend.EmailBackend", "api_key"),
-    "postal": ("Postal", "anymail.backends.postal.EmailBackend", "api_key"),
-}
-#: Further settings some providers need, with the providers that need them.
-ESP_REQUIRES = {"secret_key": {"mailjet"}, "api_url": {"postal"}}
-
-
-def esp_of(config: dict | None) -> str:
-    """Return the ESPS key of a stored email config ("" for none or a backend set elsewhere)."""
-    backend = (config or {}).get("backend", "")
-    return next((key for key, (_l, path, _s) in ESPS.items() if path == backend), "")
-
-
 class _AccountForm(forms.Form):
     """A provider account form; ``stored`` is the account's current decrypted config."""
 
@@ -159,8 +140,8 @@ class _AccountForm(forms.Form):
 
 
 class EmailAccountForm(_AccountForm):
-    SECRETS = ("api_key", "secret_key")
-    field_order = ["esp", "api_key", "secret_key", "sender_domain", "api_url"]
+    SECRETS = ("api_key", "secret_key", "signing_key")
+    field_order = ["esp", "api_key", "secret_key", "sender_domain", "api_url", "signing_key"]
 
     esp = forms.ChoiceField(
         choices=[(key, label) for key, (label, _b, _s) in ESPS.items()], label="Provider"
@@ -183,17 +164,30 @@ class EmailAccountForm(_AccountForm):
         help_text="Only where the provider needs it: Postal, or Mailgun's EU region "
         "(https://api.eu.mailgun.net/v3).",
     )
+    signing_key = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Webhook signing key (Mailgun, Postal, Resend)",
+        help_text="These providers sign their delivery reports; without the key they cannot "
+        "be checked, and are not taken.",
+    )
 
     def __init__(self, *args, stored: dict | None = None, **kwargs):
         stored = stored or {}
         esp = esp_of(stored)
         secrets = (
-            {"api_key": stored.get(ESPS[esp][2], ""), "secret_key": stored.get("secret_key", "")}
+            {
+                "api_key": stored.get(ESPS[esp][2], ""),
+                "secret_key": stored.get("secret_key", ""),
+                "signing_key": stored.get(SIGNING_KEYS.get(esp, ""), ""),
+            }
             if esp
             else {}
         )
         super().__init__(*args, stored=secrets, **kwargs)
         self.stored_esp = esp
+        # The secret of the tenant's own webhook addresses outlives changes of provider.
+        self.webhook_secret = stored.get("webhook_secret") or token_urlsafe(24)
         if esp:
             self.initial.setdefault("esp", esp)
             for key in ("sender_domain", "api_url"):
@@ -215,6 +209,10 @@ class EmailAccountForm(_AccountForm):
         for key in ("sender_domain", "api_url"):
             if cleaned.get(key):
                 config[key] = cleaned[key]
+        signing_key = cleaned.get("signing_key") or self.stored.get("signing_key")
+        if esp in SIGNING_KEYS and signing_key:
+            config[SIGNING_KEYS[esp]] = signing_key
+        config["webhook_secret"] = self.webhook_secret
         cleaned["config"] = config
         return cleaned
 

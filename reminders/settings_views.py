@@ -20,16 +20,16 @@ from reminders.channels.base import ChannelError
 from reminders.channels.email import send_sample
 from reminders.channels.twilio_check import problems_with
 from reminders.channels.twilio_client import account_from_config
+from reminders.esps import ESPS, esp_of
 from reminders.models import ProviderAccount, ReminderSettings
 from reminders.secrets import decrypt, remove_provider_account, set_provider_account
 from reminders.settings_forms import (
-    ESPS,
     EmailAccountForm,
     ReminderSettingsForm,
     TwilioAccountForm,
     account_initial,
-    esp_of,
 )
+from reminders.tenant_webhooks import webhook_urls
 
 ACCOUNT_FORMS = {
     ProviderAccount.Provider.EMAIL: EmailAccountForm,
@@ -143,6 +143,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             "inbound_url": settings.KAPITTX_PUBLIC_URL + reverse("hooks:twilio_inbound"),
             # Which provider the stored email account uses (owners only; others see less).
             "email_esp": ESPS[esp_of(email_config)][0] if esp_of(email_config) else "",
+            "email_webhooks": webhook_urls(tenant.pk, email_config) if can_manage else {},
         },
         status=status,
     )

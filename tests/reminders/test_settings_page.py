@@ -306,11 +306,20 @@ def test_email_accounts_per_provider_and_removal(client, tenant, owner, other_te
     post = {"section": "email", "rate_per_second": "20", "secret_key": "", "sender_domain": ""}
     response = client.post(url(tenant), {**post, "esp": "postmark", "api_key": "pm-token"})
     assert response.status_code == 302
-    assert provider_config(tenant.pk, "email") == {
+    stored = provider_config(tenant.pk, "email")
+    webhook_secret = stored.pop("webhook_secret")
+    assert len(webhook_secret) >= 32
+    assert stored == {
         "backend": "anymail.backends.postmark.EmailBackend", "server_token": "pm-token"
     }
     page = client.get(url(tenant)).content.decode()
     assert "Own account at Postmark, 20 messages per second" in page and "pm-token" not in page
+    # The owner gets the account's own webhook addresses, with its password.
+    assert (
+        f"http://kapittx:{webhook_secret}@127.0.0.1:8000/hooks/t/{tenant.pk}/anymail/postmark/"
+        "tracking/"
+        in page
+    )
 
     # A different provider does not inherit the stored secret.
     response = client.post(url(tenant), {**post, "esp": "mailjet", "api_key": ""})
@@ -323,7 +332,15 @@ def test_email_accounts_per_provider_and_removal(client, tenant, owner, other_te
         "backend": "anymail.backends.mailjet.EmailBackend",
         "api_key": "mj-key",
         "secret_key": "mj-secret",
+        "webhook_secret": webhook_secret,
     }
+    # Mailgun signs its webhooks: without the signing key no address is offered.
+    client.post(url(tenant), {**post, "esp": "mailgun", "api_key": "mg-key"})
+    page = client.get(url(tenant)).content.decode()
+    assert 'id="email-webhooks-missing"' in page and "/anymail/mailgun/" not in page
+    client.post(url(tenant), {**post, "esp": "mailgun", "api_key": "", "signing_key": "mg-sign"})
+    assert provider_config(tenant.pk, "email")["webhook_signing_key"] == "mg-sign"
+    assert "/anymail/mailgun/tracking/" in client.get(url(tenant)).content.decode()
     response = client.post(url(tenant), {**post, "esp": "postal", "api_key": "p"})
     assert response.status_code == 400 and "Postal needs the address of its API." in (
         response.content.decode()
