@@ -100,9 +100,14 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             except ChannelError as exc:
                 messages.error(request, f"The test email was not sent: {exc.message}")
             else:
+                through = (
+                    "your own email account"
+                    if ProviderAccount.Provider.EMAIL in accounts
+                    else "the platform's email provider"
+                )
                 messages.success(
                     request, f"Test email sent to {to}: a sample reminder with your sender, "
-                    "reply-to and branding, through the tenant's email account.",
+                    f"reply-to and branding, through {through}.",
                 )
             return redirect("reminder_settings", tenant_slug=tenant.slug)
         elif section in ACCOUNT_FORMS:
