@@ -11,6 +11,7 @@ class Kind:
     REMINDER_FAILED = "reminder_failed"  # a dispatch failed for good
     REMINDER_CANCELLED = "reminder_cancelled"  # a member stopped a pending dispatch
     REMINDER_SENT_AGAIN = "reminder_sent_again"  # a member put a dispatch back in line
+    REMINDER_REQUESTED = "reminder_requested"  # a member sent a reminder by hand
     REPLY_RECEIVED = "reply_received"  # the customer answered a reminder
     OPTED_OUT = "opted_out"  # STOP or unsubscribe
     OPTED_IN = "opted_in"  # START

@@ -4,6 +4,7 @@ import zoneinfo
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +17,9 @@ from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
 from receivables import reports
 from receivables.models import OPEN_STATUSES, Contact, Customer, Invoice
-from reminders.actions import change_customer_reminders, resume_reminders
+from reminders.actions import change_customer_reminders, resume_reminders, send_now
 from reminders.contacts import address_for
-from reminders.forms import CustomerRemindersForm
+from reminders.forms import CustomerRemindersForm, SendNowForm
 from reminders.models import Dispatch, Workflow
 from reminders.segments import workflows_for
 from reminders.views import EXPLAINED_STATUSES, upcoming_rows
@@ -115,10 +116,33 @@ def customer_reminders(request: HttpRequest, customer_id: int) -> HttpResponse:
     return redirect("customer_detail", tenant_slug=request.tenant.slug, customer_id=customer.pk)
 
 
+@require_POST
+@tenant_view(Perm.RUN_COLLECTIONS)
+def customer_send_now(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Send the customer a reminder by hand, about all their open invoices."""
+    customer = _customer(request, customer_id)
+    form = SendNowForm(request.POST, tenant=request.tenant)
+    if form.is_valid():
+        try:
+            dispatch = send_now(customer, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, "Reminder in the outbox: it leaves at the next allowed moment, if the "
+                "contact rules allow it.",
+            )
+            return redirect(
+                "dispatch_detail", tenant_slug=request.tenant.slug, dispatch_id=dispatch.pk
+            )
+    return _customer_page(request, customer, send_now_form=form, status=400)
+
+
 def _customer_page(
     request: HttpRequest,
     customer: Customer,
     reminders_form: CustomerRemindersForm | None = None,
+    send_now_form: SendNowForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     tenant = request.tenant
@@ -162,6 +186,7 @@ def _customer_page(
             "timeline": scoped(TimelineEvent, tenant).filter(customer=customer)[:TIMELINE_ENTRIES],
             "reminders_form": reminders_form
             or CustomerRemindersForm(instance=customer, today=today),
+            "send_now_form": send_now_form or SendNowForm(tenant=tenant),
         },
         status=status,
     )

@@ -14,4 +14,8 @@ urlpatterns = [
         "customers/<int:customer_id>/reminders/", customer_views.customer_reminders,
         name="customer_reminders",
     ),
+    path(
+        "customers/<int:customer_id>/send-now/", customer_views.customer_send_now,
+        name="customer_send_now",
+    ),
 ]

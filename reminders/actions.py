@@ -5,6 +5,9 @@ Views (and anything else that edits the set-up) call these, so each change also 
 open invoices back to the next sweep, which places them on the new timeline.
 """
 
+from uuid import uuid4
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Least
@@ -14,11 +17,13 @@ from django.utils import timezone
 from collections_app import events
 from kapittx.models import User
 from kapittx.tenancy import scoped
-from receivables.models import Customer
+from receivables.models import OPEN_STATUSES, Customer, Invoice
 from reminders import positions
 from reminders.models import (
+    MANUAL_KEY,
     PENDING_STATUSES,
     Dispatch,
+    DispatchInvoice,
     DispatchStatus,
     ReminderSettings,
     Segment,
@@ -134,6 +139,43 @@ def send_again(dispatch: Dispatch, by: User) -> bool:
         dispatch, by, SENDABLE_AGAIN, events.Kind.REMINDER_SENT_AGAIN, "put back in line",
         status=DispatchStatus.PLANNED, send_after=timezone.now(), attempts=0, error="", reason="",
     )
+
+
+@transaction.atomic
+def send_now(
+    customer: Customer, by: User, *, channel: str, template_key: str, tone: str
+) -> Dispatch:
+    """Put a reminder to ``customer`` about all their open invoices in the outbox by hand.
+
+    It leaves like the sweep's reminders: through the compliance gate at the next release,
+    then a worker. Workflow positions are not touched. Raises ValidationError when nothing is
+    open or the tenant has no such template.
+    """
+    tenant_id = customer.tenant_id
+    if not scoped(Template, tenant_id).filter(key=template_key).exists():
+        raise ValidationError(f"There is no template {template_key!r}.")
+    open_ids = list(
+        scoped(Invoice, tenant_id)
+        .filter(customer=customer, status__in=OPEN_STATUSES, balance__gt=0)
+        .values_list("pk", flat=True)
+    )
+    if not open_ids:
+        raise ValidationError("Nothing is open for this customer: there is nothing to remind.")
+    now = timezone.now()
+    dispatch = Dispatch.objects.create(
+        tenant_id=tenant_id, key=f"c{customer.pk}{MANUAL_KEY}{uuid4().hex}", customer=customer,
+        channel=channel, tone=tone, template_key=template_key, status=DispatchStatus.PLANNED,
+        due_at=now, send_after=now,
+    )
+    DispatchInvoice.objects.bulk_create(
+        DispatchInvoice(tenant_id=tenant_id, dispatch=dispatch, invoice_id=pk) for pk in open_ids
+    )
+    events.record(
+        customer, events.Kind.REMINDER_REQUESTED,
+        f"{_describe(dispatch)} ({template_key}) sent by hand by {by.email}",
+        dispatch_id=dispatch.pk, user_id=by.pk,
+    )
+    return dispatch
 
 
 def copy_template(source: Template, language: str) -> Template:

@@ -27,6 +27,7 @@ from receivables.models import OPEN_STATUSES
 from reminders import windows
 from reminders.bulk import insert_ignoring_conflicts, upsert
 from reminders.models import (
+    MANUAL_KEY,
     Dispatch,
     DispatchInvoice,
     DispatchStatus,
@@ -322,7 +323,8 @@ def _line_rows(tenant: Tenant, dispatch_id: int, item: Planned) -> Iterable[tupl
 
 
 def _supersede(tenant: Tenant, plan_: Plan) -> None:
-    """Skip pending reminders whose every invoice has since moved on to a later step."""
+    """Skip pending reminders whose every invoice has since moved on to a later step (not
+    those a member sent by hand)."""
     moved = {invoice_id for item in plan_.due for invoice_id in item.invoice_ids}
     if not moved or not scoped(Dispatch, tenant).filter(status=DispatchStatus.PLANNED).exists():
         return
@@ -345,7 +347,7 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
             for pk, key in scoped(Dispatch, tenant)
             .filter(pk__in=listing_ids[start : start + BATCH], status=DispatchStatus.PLANNED)
             .values_list("pk", "key")
-            if key not in new_keys
+            if key not in new_keys and MANUAL_KEY not in key
         )
     # … and every invoice each of them lists.
     candidates = sorted(pending)

@@ -12,7 +12,7 @@ from kapittx.tenancy import scoped
 from receivables.models import Customer
 from reminders import segments
 from reminders.channels import CHANNEL_CHOICES, OUTSIDE
-from reminders.models import Segment, Step, Template, Workflow
+from reminders.models import Segment, Step, Template, Tone, Workflow
 from reminders.rendering import PARTS
 
 #: The longest a member may pause a customer's reminders.
@@ -305,3 +305,16 @@ class CustomerRemindersForm(forms.ModelForm):
         if until is not None and until > self.today + MAX_PAUSE:
             raise ValidationError("A pause lasts at most a year.")
         return until
+
+
+class SendNowForm(forms.Form):
+    """A reminder a member sends by hand: which channel, template and tone."""
+
+    channel = forms.ChoiceField(choices=CHANNEL_CHOICES)
+    template_key = forms.ChoiceField(label="Template")
+    tone = forms.ChoiceField(choices=Tone.choices, initial=Tone.REMINDER)
+
+    def __init__(self, *args, tenant: Tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template_key"].choices = [(key, key) for key in template_keys(tenant)]
+        self.fields["template_key"].initial = "statement"

@@ -169,6 +169,9 @@ class DispatchStatus(models.TextChoices):
 
 
 PENDING_STATUSES = (DispatchStatus.PLANNED, DispatchStatus.QUEUED)
+#: Part of the key of a reminder a member sent by hand: no step planned it, and the sweep
+#: never supersedes it.
+MANUAL_KEY = ":manual:"
 
 
 class Dispatch(TenantOwned):

@@ -242,6 +242,22 @@ def test_send_a_blocked_reminder_again_then_cancel_it(page, live_server, tenant,
     assert (blocked.status, blocked.reason) == ("cancelled", f"cancelled by {owner.email}")
 
 
+def test_send_a_statement_by_hand_from_the_customer_page(
+    page, live_server, tenant, owner, account
+):
+    brandt = Customer.objects.get(tenant=tenant, name="Brandt Maschinenbau")
+    log_in(page, live_server, owner.email)
+    page.wait_for_url(f"{live_server.url}/t/acme/")
+    page.goto(f"{live_server.url}/t/acme/customers/{brandt.pk}/")
+    page.select_option("#send-now-form select[name=channel]", "email")
+    page.select_option("#send-now-form select[name=template_key]", "statement")
+    page.click("#send-now")
+    page.wait_for_selector("text=Reminder in the outbox")
+    assert page.inner_text(".page-head .status") == "Planned"
+    manual = Dispatch.objects.get(tenant=tenant, template_key="statement")
+    assert sorted(manual.lines.values_list("invoice__number", flat=True)) == ["INV-1", "INV-2"]
+
+
 def test_set_the_send_window_and_a_twilio_account(
     page, live_server, settings, tenant, owner, tmp_path
 ):

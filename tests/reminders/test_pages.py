@@ -26,7 +26,7 @@ from reminders.models import (
     Workflow,
 )
 from tests.conftest import make_member
-from tests.reminders.scenario import local, make_customer, make_invoice, make_workflow
+from tests.reminders.scenario import local, make_customer, make_invoice, make_workflow, run
 
 
 @dataclass
@@ -165,6 +165,7 @@ ALL_GETS = VIEW_PAGES + CONFIGURE_PAGES
 COLLECTION_POSTS = [
     ("customer_resume", "customer_id"),
     ("customer_reminders", "customer_id"),
+    ("customer_send_now", "customer_id"),
     ("dispatch_cancel", "dispatch_id"),
     ("dispatch_send_again", "dispatch_id"),
 ]
@@ -1158,6 +1159,70 @@ def test_a_customer_cannot_be_pinned_to_another_tenants_workflow(client, mine, t
     assert response.status_code == 400
     mine.customer.refresh_from_db()
     assert mine.customer.workflow_id is None
+
+
+def test_a_reminder_sent_by_hand_leaves_through_the_gate_and_the_worker(client, tenant, teammate):
+    make_workflow(tenant)
+    customer = make_customer(tenant, "C-5", name="Brandt Maschinenbau")
+    first = make_invoice(tenant, customer, "INV-5", date(2026, 3, 10), "100.00")
+    second = make_invoice(tenant, customer, "INV-6", date(2026, 3, 8), "250.00")
+    client.force_login(teammate)
+    response = client.post(
+        url("customer_send_now", tenant, customer_id=customer.pk),
+        {"channel": "email", "template_key": "statement", "tone": "reminder"},
+    )
+    dispatch = Dispatch.objects.get(tenant=tenant)
+    assert response["Location"] == url("dispatch_detail", tenant, dispatch_id=dispatch.pk)
+    assert (dispatch.template_key, dispatch.status) == ("statement", DispatchStatus.PLANNED)
+    assert set(dispatch.lines.values_list("invoice_id", flat=True)) == {first.pk, second.pk}
+    assert customer.timeline.filter(kind=events.Kind.REMINDER_REQUESTED).exists()
+
+    # On this scenario's clock it was asked for on Tuesday 17 March, 09:55.
+    Dispatch.objects.filter(pk=dispatch.pk).update(
+        due_at=local("2026-03-17 09:55"), send_after=local("2026-03-17 09:55")
+    )
+    # A sweep whose invoices move on does not supersede it; the release and worker send it.
+    engine.sweep(tenant, local("2026-03-17 10:00"))
+    assert Dispatch.objects.get(pk=dispatch.pk).status == DispatchStatus.PLANNED
+    [sent] = [d for d in run(tenant, local("2026-03-17 10:00")) if d.pk == dispatch.pk]
+    sent.refresh_from_db()
+    assert sent.status == DispatchStatus.SENT
+    assert "INV-5" in sent.body_text and "INV-6" in sent.body_text
+
+
+def test_a_reminder_by_hand_still_keeps_to_do_not_contact(client, tenant, teammate):
+    customer = make_customer(tenant, "C-5", do_not_contact=True)
+    make_invoice(tenant, customer, "INV-5", date(2026, 3, 10))
+    client.force_login(teammate)
+    client.post(
+        url("customer_send_now", tenant, customer_id=customer.pk),
+        {"channel": "sms", "template_key": "overdue-firm", "tone": "firm"},
+    )
+    Dispatch.objects.update(send_after=local("2026-03-17 09:55"))
+    assert run(tenant, local("2026-03-17 10:00")) == []
+    assert Dispatch.objects.get(tenant=tenant).status == DispatchStatus.BLOCKED
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"channel": "fax", "template_key": "statement", "tone": "reminder"}, "valid choice"),
+        ({"channel": "email", "template_key": "nope", "tone": "reminder"}, "valid choice"),
+        ({"channel": "email", "template_key": "statement", "tone": "angry"}, "valid choice"),
+        ({"channel": "email", "template_key": "statement", "tone": "reminder", "paid": 1},
+         "Nothing is open for this customer"),
+    ],
+)
+def test_a_bad_reminder_by_hand_writes_nothing(client, tenant, teammate, data, message):
+    customer = make_customer(tenant, "C-5")
+    invoice = make_invoice(tenant, customer, "INV-5", date(2026, 3, 10))
+    if data.pop("paid", None):
+        Invoice.objects.filter(pk=invoice.pk).update(status="paid", balance=0)
+    client.force_login(teammate)
+    response = client.post(url("customer_send_now", tenant, customer_id=customer.pk), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Dispatch.objects.exists()
+    assert not customer.timeline.filter(kind=events.Kind.REMINDER_REQUESTED).exists()
 
 
 def test_a_viewer_cannot_resume_reminders(client, mine):
