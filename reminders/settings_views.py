@@ -6,12 +6,10 @@ accounts hold the tenant's credentials, so storing or removing one takes ``MANAG
 not secret. Secrets are never sent back to the browser.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
@@ -19,7 +17,7 @@ from reminders import actions
 from reminders.channels.base import ChannelError
 from reminders.channels.email import send_sample
 from reminders.channels.twilio_check import problems_with
-from reminders.channels.twilio_client import account_from_config
+from reminders.channels.twilio_client import account_from_config, public_url
 from reminders.esps import ESPS, esp_of
 from reminders.models import ProviderAccount, ReminderSettings
 from reminders.secrets import decrypt, remove_provider_account, set_provider_account
@@ -145,7 +143,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             "twilio_form": account_forms[ProviderAccount.Provider.TWILIO],
             "email_account": accounts.get(ProviderAccount.Provider.EMAIL),
             "twilio_account": accounts.get(ProviderAccount.Provider.TWILIO),
-            "inbound_url": settings.KAPITTX_PUBLIC_URL + reverse("hooks:twilio_inbound"),
+            "inbound_url": public_url("/hooks/twilio/inbound/"),
             # Which provider the stored email account uses (owners only; others see less).
             "email_esp": ESPS[esp_of(email_config)][0] if esp_of(email_config) else "",
             "email_webhooks": webhook_urls(tenant.pk, email_config) if can_manage else {},

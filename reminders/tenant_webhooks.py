@@ -13,7 +13,6 @@ from anymail import urls as anymail_urls
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from reminders.esps import SIGNING_KEYS, WEBHOOK_USER, esp_of
@@ -40,16 +39,13 @@ def webhook_urls(tenant_id: int, config: dict | None) -> dict[str, str]:
         return {}
     if esp in SIGNING_KEYS and not config.get(SIGNING_KEYS[esp]):
         return {}
-    base = settings.KAPITTX_PUBLIC_URL
-    scheme, _, host = base.partition("://")
+    # The public address as providers see it (with any path prefix), as for Twilio's.
+    scheme, _, rest = settings.KAPITTX_PUBLIC_URL.partition("://")
     found = {}
     for kind in KINDS:
         if f"{esp}_{kind}_webhook" in VIEWS:
-            path = reverse(
-                "hooks:tenant_esp_webhook",
-                kwargs={"tenant_id": tenant_id, "esp": esp, "kind": kind},
-            )
-            found[kind] = f"{scheme}://{WEBHOOK_USER}:{config['webhook_secret']}@{host}{path}"
+            path = f"/hooks/t/{tenant_id}/anymail/{esp}/{kind}/"
+            found[kind] = f"{scheme}://{WEBHOOK_USER}:{config['webhook_secret']}@{rest}{path}"
     return found
 
 

@@ -25,7 +25,8 @@ from reminders import delivery
 from reminders.channels import voice
 from reminders.channels.email import unsubscribe_token
 from reminders.models import DeliveryEvent, Dispatch, DispatchStatus
-from reminders.secrets import set_provider_account
+from reminders.secrets import provider_config, set_provider_account
+from reminders.tenant_webhooks import webhook_urls
 from tests.reminders.fakes import make_contact, make_customer, make_dispatch, twilio_post
 
 PUBLIC = "https://ar.example.com"
@@ -713,6 +714,17 @@ def test_a_reply_through_a_tenants_own_address_holds_only_its_customer(
     assert response.status_code == 200
     assert refreshed(contact.customer).reminders_on_hold
     assert not refreshed(other_contact.customer).reminders_on_hold
+
+
+def test_own_addresses_follow_the_public_address_with_its_password(tenant, settings):
+    settings.KAPITTX_PUBLIC_URL = "https://ar.example.com/kapittx"
+    own_postmark(tenant)
+    urls = webhook_urls(tenant.pk, provider_config(tenant.pk, "email"))
+    assert urls == {
+        kind: f"https://kapittx:{HOOK_SECRET}@ar.example.com/kapittx/hooks/t/{tenant.pk}"
+        f"/anymail/postmark/{kind}/"
+        for kind in ("tracking", "inbound")
+    }
 
 
 def test_own_addresses_exist_only_for_a_tenants_own_account(client, tenant, other_tenant):
