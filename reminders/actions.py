@@ -15,7 +15,7 @@ from django.forms import BaseInlineFormSet
 from django.utils import timezone
 
 from collections_app import events
-from kapittx.models import User
+from kapittx.models import Tenant, User
 from kapittx.tenancy import scoped
 from receivables.models import OPEN_STATUSES, Customer, Invoice
 from reminders import positions
@@ -78,6 +78,18 @@ def _ask_the_gate_again(dispatches: QuerySet[Dispatch]) -> None:
     dispatches.filter(status=DispatchStatus.PLANNED, attempts=0).update(
         send_after=Least("send_after", "due_at")
     )
+
+
+@transaction.atomic
+def save_tenant_defaults(tenant: Tenant, changed: list[str], zone_changed: bool) -> None:
+    """Save the tenant's defaults (``changed`` names the fields). Its invoices are placed again
+    by the next sweep; a new default time zone or country also has waiting reminders timed
+    again, as their customers' local time or holidays may have changed."""
+    if not changed:
+        return
+    tenant.save(update_fields=changed)
+    if zone_changed:
+        _ask_the_gate_again(scoped(Dispatch, tenant))
 
 
 @transaction.atomic

@@ -6,10 +6,12 @@ secret field empty keeps the stored one.
 
 import re
 from secrets import token_urlsafe
+from zoneinfo import available_timezones
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kapittx.models import Tenant
 from reminders.esps import ESP_REQUIRES, ESPS, SIGNING_KEYS, esp_of
 from reminders.models import ProviderAccount, ReminderSettings
 
@@ -104,6 +106,34 @@ class ReminderSettingsForm(forms.ModelForm):
 
     def timing_changed(self) -> bool:
         return any(name in self.changed_data for name in TIMING_FIELDS)
+
+
+class TenantDefaultsForm(forms.ModelForm):
+    """What holds for customers that do not say otherwise: time zone, country, language."""
+
+    time_zone = forms.ChoiceField(label="Time zone")
+
+    class Meta:
+        model = Tenant
+        fields = ["name", "time_zone", "country", "language"]
+        labels = {"name": "Company name", "country": "Country (for public holidays)"}
+        help_texts = {
+            "country": "Two letters, e.g. DE.",
+            "language": "Of templates for customers without a language, e.g. en or de.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(zone, zone) for zone in sorted(available_timezones())]
+
+    def clean_language(self) -> str:
+        language = self.cleaned_data["language"].strip()
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", language):
+            raise ValidationError("Give a language code such as en, de or pt-BR.")
+        return language
+
+    def zone_changed(self) -> bool:
+        return bool({"time_zone", "country"} & set(self.changed_data))
 
 
 # --- provider accounts -----------------------------------------------------------------------

@@ -6,11 +6,16 @@ accounts hold the tenant's credentials, so storing or removing one takes ``MANAG
 not secret. Secrets are never sent back to the browser.
 """
 
+from dataclasses import dataclass, field
+from functools import partial
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
+from kapittx.models import Tenant
 from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
 from reminders import actions
@@ -24,6 +29,7 @@ from reminders.secrets import decrypt, remove_provider_account, set_provider_acc
 from reminders.settings_forms import (
     EmailAccountForm,
     ReminderSettingsForm,
+    TenantDefaultsForm,
     TwilioAccountForm,
     account_initial,
 )
@@ -60,93 +66,160 @@ def _check_with_provider(section: str, form) -> str:
     return ""
 
 
+@dataclass
+class _Page:
+    """What the settings page shows. A section that fails to save puts its bound form here,
+    so the page shows it with its errors."""
+
+    request: HttpRequest
+    tenant: Tenant
+    row: ReminderSettings
+    accounts: dict[str, ProviderAccount]
+    stored: dict[str, dict]  # decrypted account configs, for the owner only
+    shown: dict[str, forms.Form] = field(default_factory=dict)  # by section
+
+    @classmethod
+    def load(cls, request: HttpRequest) -> "_Page":
+        tenant = request.tenant
+        accounts = {account.provider: account for account in scoped(ProviderAccount, tenant)}
+        page = cls(
+            request=request,
+            tenant=tenant,
+            row=ReminderSettings.objects.get_or_create(tenant=tenant)[0],
+            accounts=accounts,
+            stored={
+                provider: decrypt(account.secret_config) for provider, account in accounts.items()
+            }
+            if request.membership.can(Perm.MANAGE_TENANT)
+            else {},
+        )
+        page.shown = {
+            "settings": ReminderSettingsForm(
+                instance=page.row,
+                read_only=not request.membership.can(Perm.CONFIGURE_REMINDERS),
+            ),
+            "tenant": TenantDefaultsForm(instance=tenant),
+            **{
+                provider: form_class(
+                    stored=page.stored.get(provider),
+                    initial=account_initial(accounts.get(provider)),
+                )
+                for provider, form_class in ACCOUNT_FORMS.items()
+            },
+        }
+        return page
+
+
+def _save_settings(page: _Page) -> bool:
+    form = page.shown["settings"] = ReminderSettingsForm(page.request.POST, instance=page.row)
+    if not form.is_valid():
+        return False
+    actions.save_reminder_settings(form.save(commit=False), form.timing_changed())
+    messages.success(page.request, "Reminder settings saved.")
+    return True
+
+
+def _save_defaults(page: _Page) -> bool:
+    # A copy: a form that fails must not leave its values on the request's tenant.
+    form = page.shown["tenant"] = TenantDefaultsForm(
+        page.request.POST, instance=Tenant.objects.get(pk=page.tenant.pk)
+    )
+    if not form.is_valid():
+        return False
+    actions.save_tenant_defaults(form.save(commit=False), form.changed_data, form.zone_changed())
+    messages.success(page.request, "Defaults saved.")
+    return True
+
+
+def _send_sample(page: _Page) -> bool:
+    to = page.request.user.email
+    try:
+        send_sample(page.tenant, to)
+    except ChannelError as exc:
+        messages.error(page.request, f"The test email was not sent: {exc.message}")
+        return True
+    through = (
+        "your own email account"
+        if ProviderAccount.Provider.EMAIL in page.accounts
+        else "the platform's email provider"
+    )
+    messages.success(
+        page.request, f"Test email sent to {to}: a sample reminder with your sender, "
+        f"reply-to and branding, through {through}.",
+    )
+    return True
+
+
+def _save_account(page: _Page, provider: str) -> bool:
+    request, label = page.request, ProviderAccount.Provider(provider).label
+    if "remove" in request.POST:
+        if remove_provider_account(page.tenant, provider):
+            messages.success(request, f"{label} account removed.")
+        return True
+    form = page.shown[provider] = ACCOUNT_FORMS[provider](
+        request.POST, stored=page.stored.get(provider)
+    )
+    # What the provider refuses turns the form invalid, so it is asked first.
+    unchecked = _check_with_provider(provider, form) if form.is_valid() else ""
+    if not form.is_valid():
+        return False
+    set_provider_account(
+        page.tenant, provider, form.cleaned_data["config"], form.cleaned_data["rate_per_second"]
+    )
+    messages.success(request, f"{label} account saved.")
+    if unchecked:
+        messages.warning(request, unchecked)
+    return True
+
+
+#: What each section of the page's forms saves, and who may.
+SECTIONS = {
+    "settings": (Perm.CONFIGURE_REMINDERS, _save_settings),
+    "tenant": (Perm.MANAGE_TENANT, _save_defaults),
+    "email_sample": (Perm.CONFIGURE_REMINDERS, _send_sample),
+    **{
+        provider: (Perm.MANAGE_TENANT, partial(_save_account, provider=provider))
+        for provider in ACCOUNT_FORMS
+    },
+}
+
+
 @tenant_view(Perm.VIEW_RECEIVABLES)
 def reminder_settings(request: HttpRequest) -> HttpResponse:
     """Show the tenant's reminder settings; members allowed to change them do it here."""
-    tenant = request.tenant
-    row, _created = ReminderSettings.objects.get_or_create(tenant=tenant)
-    can_manage = request.membership.can(Perm.MANAGE_TENANT)
-    accounts = {account.provider: account for account in scoped(ProviderAccount, tenant)}
-    stored = (
-        {provider: decrypt(account.secret_config) for provider, account in accounts.items()}
-        if can_manage
-        else {}
-    )
-    can_configure = request.membership.can(Perm.CONFIGURE_REMINDERS)
-    form = ReminderSettingsForm(instance=row, read_only=not can_configure)
-    account_forms = {
-        provider: form_class(
-            stored=stored.get(provider), initial=account_initial(accounts.get(provider))
-        )
-        for provider, form_class in ACCOUNT_FORMS.items()
-    }
-    status = 200
-    if request.method == "POST":
-        section = request.POST.get("section", "")
-        if section == "settings":
-            _require(request, Perm.CONFIGURE_REMINDERS)
-            form = ReminderSettingsForm(request.POST, instance=row)
-            if form.is_valid():
-                actions.save_reminder_settings(form.save(commit=False), form.timing_changed())
-                messages.success(request, "Reminder settings saved.")
-                return redirect("reminder_settings", tenant_slug=tenant.slug)
-        elif section == "email_sample":
-            _require(request, Perm.CONFIGURE_REMINDERS)
-            to = request.user.email
-            try:
-                send_sample(tenant, to)
-            except ChannelError as exc:
-                messages.error(request, f"The test email was not sent: {exc.message}")
-            else:
-                through = (
-                    "your own email account"
-                    if ProviderAccount.Provider.EMAIL in accounts
-                    else "the platform's email provider"
-                )
-                messages.success(
-                    request, f"Test email sent to {to}: a sample reminder with your sender, "
-                    f"reply-to and branding, through {through}.",
-                )
-            return redirect("reminder_settings", tenant_slug=tenant.slug)
-        elif section in ACCOUNT_FORMS:
-            _require(request, Perm.MANAGE_TENANT)
-            label = ProviderAccount.Provider(section).label
-            if "remove" in request.POST:
-                if remove_provider_account(tenant, section):
-                    messages.success(request, f"{label} account removed.")
-                return redirect("reminder_settings", tenant_slug=tenant.slug)
-            bound = ACCOUNT_FORMS[section](request.POST, stored=stored.get(section))
-            account_forms[section] = bound
-            # What the provider refuses turns the form invalid, so it is asked first.
-            unchecked = _check_with_provider(section, bound) if bound.is_valid() else ""
-            if bound.is_valid():
-                set_provider_account(
-                    tenant, section, bound.cleaned_data["config"],
-                    bound.cleaned_data["rate_per_second"],
-                )
-                messages.success(request, f"{label} account saved.")
-                if unchecked:
-                    messages.warning(request, unchecked)
-                return redirect("reminder_settings", tenant_slug=tenant.slug)
-        else:
-            return HttpResponseBadRequest("Unknown settings section.")
-        status = 400
-    email_config = stored.get(ProviderAccount.Provider.EMAIL)
+    page = _Page.load(request)
+    if request.method != "POST":
+        return _render(page)
+    section = SECTIONS.get(request.POST.get("section", ""))
+    if section is None:
+        return HttpResponseBadRequest("Unknown settings section.")
+    perm, save = section
+    _require(request, perm)
+    if save(page):
+        return redirect("reminder_settings", tenant_slug=page.tenant.slug)
+    return _render(page, status=400)
+
+
+def _render(page: _Page, status: int = 200) -> HttpResponse:
+    membership = page.request.membership
+    can_manage = membership.can(Perm.MANAGE_TENANT)
+    email_config = page.stored.get(ProviderAccount.Provider.EMAIL)
     return render(
-        request,
+        page.request,
         "reminders/settings.html",
         {
-            "form": form,
-            "can_configure": can_configure,
+            "form": page.shown["settings"],
+            "defaults_form": page.shown["tenant"],
+            "can_configure": membership.can(Perm.CONFIGURE_REMINDERS),
             "can_manage": can_manage,
-            "email_form": account_forms[ProviderAccount.Provider.EMAIL],
-            "twilio_form": account_forms[ProviderAccount.Provider.TWILIO],
-            "email_account": accounts.get(ProviderAccount.Provider.EMAIL),
-            "twilio_account": accounts.get(ProviderAccount.Provider.TWILIO),
+            "email_form": page.shown[ProviderAccount.Provider.EMAIL],
+            "twilio_form": page.shown[ProviderAccount.Provider.TWILIO],
+            "email_account": page.accounts.get(ProviderAccount.Provider.EMAIL),
+            "twilio_account": page.accounts.get(ProviderAccount.Provider.TWILIO),
             "inbound_url": public_url("/hooks/twilio/inbound/"),
             # Which provider the stored email account uses (owners only; others see less).
             "email_esp": ESPS[esp_of(email_config)][0] if esp_of(email_config) else "",
-            "email_webhooks": webhook_urls(tenant.pk, email_config) if can_manage else {},
+            "email_webhooks": webhook_urls(page.tenant.pk, email_config) if can_manage else {},
         },
         status=status,
     )

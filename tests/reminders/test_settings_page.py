@@ -402,3 +402,63 @@ def test_viewers_cannot_send_test_emails(client, tenant, settings):
     client.force_login(make_member(tenant, "viewer@acme.test", Role.VIEWER))
     assert client.post(url(tenant), {"section": "email_sample"}).status_code == 403
     assert mail.outbox == []
+
+
+def defaults_post(**changes) -> dict:
+    data = {
+        "section": "tenant", "name": "Acme Trading", "time_zone": "Europe/Berlin",
+        "country": "DE", "language": "en",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_owner_changes_the_defaults_and_waiting_reminders_are_timed_again(
+    client, tenant, owner
+):
+    customer = make_customer(tenant, "C-1")
+    waiting = _planned(tenant, customer, "a")
+    client.force_login(owner)
+    # The name alone: nothing is timed again.
+    client.post(url(tenant), defaults_post(name="Acme Trading GmbH"))
+    assert Dispatch.objects.get(pk=waiting.pk).send_after == waiting.send_after
+    response = client.post(
+        url(tenant),
+        defaults_post(
+            name="Acme Trading GmbH", time_zone="Europe/Vienna", country="AT", language="de"
+        ),
+    )
+    assert response.status_code == 302
+    tenant.refresh_from_db()
+    assert (tenant.name, tenant.time_zone, tenant.country, tenant.language) == (
+        "Acme Trading GmbH", "Europe/Vienna", "AT", "de"
+    )
+    assert Dispatch.objects.get(pk=waiting.pk).send_after == waiting.due_at
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"time_zone": "Mars/Olympus"}, "Select a valid choice."),
+        ({"country": "de"}, "two-letter ISO 3166 code"),
+        ({"language": "Deutsch"}, "Give a language code"),
+        ({"name": ""}, "This field is required."),
+    ],
+)
+def test_bad_defaults_change_nothing(client, tenant, owner, changes, message):
+    client.force_login(owner)
+    response = client.post(url(tenant), defaults_post(**changes))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert "Acme Trading · Kapittx" in response.content.decode()  # the page's own tenant
+    tenant.refresh_from_db()
+    assert (tenant.name, tenant.time_zone, tenant.country, tenant.language) == (
+        "Acme Trading", "Europe/Berlin", "DE", "en"
+    )
+
+
+def test_only_the_owner_changes_the_defaults(client, tenant):
+    client.force_login(make_member(tenant, "admin@acme.test", Role.ADMIN))
+    assert 'id="tenant-defaults-form"' not in client.get(url(tenant)).content.decode()
+    assert client.post(url(tenant), defaults_post(time_zone="UTC")).status_code == 403
+    tenant.refresh_from_db()
+    assert tenant.time_zone == "Europe/Berlin"
