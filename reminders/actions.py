@@ -1,8 +1,10 @@
-"""Changes to a tenant's reminder set-up that touch several rows: workflows, steps, segments,
-settings.
+"""Changes to reminders that touch several rows: the set-up (workflows, steps, segments,
+settings, the tenant's defaults), how one customer is chased, and single reminders in the
+outbox (cancel, send again, send by hand).
 
-Views (and anything else that edits the set-up) call these, so each change also sends the
-open invoices back to the next sweep, which places them on the new timeline.
+Views (and anything else that makes these changes) call these functions. Each one does what
+its change implies for the rest: the sweep places the affected invoices again, waiting
+reminders are asked about again at the next release, the customer's timeline notes it.
 """
 
 from uuid import uuid4
