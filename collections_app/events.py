@@ -2,8 +2,11 @@
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from collections_app.models import TimelineEvent
 from receivables.models import Customer
+from reminders.bulk import insert_ignoring_conflicts
 
 
 class Kind:
@@ -33,13 +36,13 @@ def record(customer: Customer, kind: str, message: str, **data) -> TimelineEvent
 
 def record_many(entries: Iterable[tuple[Customer, str, str, dict]]) -> None:
     """Add several timeline entries at once: (customer, kind, message, data) each."""
-    TimelineEvent.objects.bulk_create(
-        TimelineEvent(
-            tenant_id=customer.tenant_id,
-            customer=customer,
-            kind=kind,
-            message=message,
-            data=data,
-        )
-        for customer, kind, message, data in entries
+    now = timezone.now()
+    # A worker notes every reminder it sends: rows go in one statement, without model objects.
+    insert_ignoring_conflicts(
+        TimelineEvent,
+        ["tenant", "customer", "kind", "message", "data", "created_at"],
+        (
+            (customer.tenant_id, customer.pk, kind, message, data, now)
+            for customer, kind, message, data in entries
+        ),
     )

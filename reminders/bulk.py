@@ -18,6 +18,8 @@ PAGE = 20000
 
 
 def _adapter(field: models.Field) -> Callable | None:
+    if isinstance(field, models.JSONField):
+        return lambda value: field.get_db_prep_value(value, connection)
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):

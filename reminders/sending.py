@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from collections_app import events
@@ -142,10 +142,13 @@ def _claim(tenant_id: int, dispatch_ids: Sequence[int], now: datetime) -> list[D
         claimed = [row[0] for row in cursor.fetchall()]
     dispatches = list(
         Dispatch.objects.filter(pk__in=claimed)
-        .select_related("customer", "step")
+        .select_related("customer")
         .prefetch_related("customer__contacts")
         .order_by("pk")
     )
+    if any(dispatch.channel == "task" for dispatch in dispatches):
+        # Only a task needs its step (who it is assigned to).
+        prefetch_related_objects(dispatches, "step")
     if dispatches:
         # Every dispatch of the batch shares one tenant object.
         tenant = Tenant.objects.get(pk=tenant_id)
