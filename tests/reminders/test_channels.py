@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
 from collections_app.models import Task
+from reminders import sending
 from reminders.channels import adapter_class
 from reminders.channels.base import AddressRefused, ChannelError, SendResult
 from reminders.channels.email import EmailAdapter, read_unsubscribe_token
@@ -339,6 +340,25 @@ def test_task_adapter_makes_a_task_for_the_owner_once(contact, owner):
     assert task.assignee == owner
     assert task.details == "Call about 2026-001."
     assert task.customer == contact.customer
+
+
+def test_a_worker_batch_of_tasks_goes_to_each_steps_assignee(
+    tenant, contact, owner, teammate, django_assert_max_num_queries
+):
+    workflow = Workflow.objects.create(tenant=tenant, name="Calls")
+    steps = [
+        Step.objects.create(
+            tenant=tenant, workflow=workflow, offset_days=offset, channel="task",
+            template_key="call-customer", assignee=assignee,
+        )
+        for offset, assignee in ((10, teammate), (20, None))
+    ]
+    queued = [make_dispatch(contact, "task", step=step, status="queued") for step in steps]
+    with django_assert_max_num_queries(40):
+        outcome = sending.deliver_many(tenant.pk, [d.pk for d in queued])
+    assert set(outcome.values()) == {"sent"}
+    assignees = dict(Task.objects.values_list("title", "assignee"))
+    assert sorted(assignees.values()) == sorted([teammate.pk, owner.pk])
 
 
 def test_task_adapter_prefers_the_steps_assignee(tenant, contact, teammate):
