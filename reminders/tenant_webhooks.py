@@ -31,13 +31,22 @@ VIEWS = {
 KINDS = ("tracking", "inbound")
 
 
-def webhook_urls(tenant_id: int, config: dict | None) -> dict[str, str]:
-    """Return the addresses (basic auth included) the tenant's ESP should call, by kind;
-    empty when the account cannot report (no ESP chosen here, or a signing key missing)."""
+def reporting_esp(config: dict | None) -> str:
+    """Return the ESP of an own email account that can report to its own addresses; "" when
+    it cannot (no ESP chosen on the page, no webhook secret, or a signing key missing)."""
     esp = esp_of(config)
     if not esp or not config.get("webhook_secret"):
-        return {}
+        return ""
     if esp in SIGNING_KEYS and not config.get(SIGNING_KEYS[esp]):
+        return ""
+    return esp
+
+
+def webhook_urls(tenant_id: int, config: dict | None) -> dict[str, str]:
+    """Return the addresses (basic auth included) the tenant's ESP should call, by kind;
+    empty when the account cannot report."""
+    esp = reporting_esp(config)
+    if not esp:
         return {}
     # The public address as providers see it (with any path prefix), as for Twilio's.
     scheme, _, rest = settings.KAPITTX_PUBLIC_URL.partition("://")
@@ -53,10 +62,8 @@ def webhook_urls(tenant_id: int, config: dict | None) -> dict[str, str]:
 def tenant_esp_webhook(request: HttpRequest, tenant_id: int, esp: str, kind: str) -> HttpResponse:
     """Run anymail's ``kind`` webhook for ``esp`` with the tenant's own secrets."""
     config = provider_config(tenant_id, ProviderAccount.Provider.EMAIL)
-    if kind not in KINDS or not webhook_urls(tenant_id, config) or esp_of(config) != esp:
-        raise Http404("No such webhook.")
     view_class = VIEWS.get(f"{esp}_{kind}_webhook")
-    if view_class is None:
+    if view_class is None or kind not in KINDS or reporting_esp(config) != esp:
         raise Http404("No such webhook.")
     options = {"webhook_secret": f"{WEBHOOK_USER}:{config['webhook_secret']}"}
     if esp in SIGNING_KEYS:

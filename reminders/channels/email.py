@@ -2,6 +2,7 @@
 
 import smtplib
 from email.utils import formataddr, parseaddr
+from typing import NamedTuple
 
 from anymail.exceptions import (
     AnymailAPIError,
@@ -47,10 +48,25 @@ def _sender(prefs: ReminderSettings | None, tenant_name: str) -> str:
     return formataddr((name, prefs.sender_email or default_address))
 
 
-def _sender_and_mailbox(prefs: ReminderSettings | None, tenant_name: str) -> tuple[str, str]:
-    """Return the From header and the mailbox that takes unsubscribe requests by mail."""
-    from_email = _sender(prefs, tenant_name)
-    return from_email, (prefs.reply_to if prefs else "") or parseaddr(from_email)[1]
+class _Sender(NamedTuple):
+    prefs: ReminderSettings | None
+    from_email: str  # the From header
+    mailbox: str  # where mail to the sender goes: the reply-to, else the From address
+
+
+def _sender_of(tenant_id: int, tenant_name: str) -> _Sender:
+    """Return who the tenant's emails come from, worked out once per batch."""
+    prefs = memo(
+        ("reminder_settings", tenant_id),
+        lambda: ReminderSettings.objects.filter(tenant_id=tenant_id).first(),
+    )
+
+    def work_out() -> _Sender:
+        from_email = _sender(prefs, tenant_name)
+        mailbox = (prefs.reply_to if prefs else "") or parseaddr(from_email)[1]
+        return _Sender(prefs, from_email, mailbox)
+
+    return memo(("email_sender", tenant_id), work_out)
 
 
 def _connection(tenant_id: int):
@@ -80,34 +96,25 @@ class EmailAdapter(Adapter):
 
     def build(self, dispatch: Dispatch) -> EmailMultiAlternatives:
         """Return the message for ``dispatch``: text, HTML alternative, headers, metadata."""
-        prefs = memo(
-            ("reminder_settings", dispatch.tenant_id),
-            lambda: ReminderSettings.objects.filter(tenant_id=dispatch.tenant_id).first(),
-        )
-        from_email, mailbox = memo(
-            ("email_sender", dispatch.tenant_id),
-            lambda: _sender_and_mailbox(prefs, dispatch.customer.tenant.name),
-        )
+        sender = _sender_of(dispatch.tenant_id, dispatch.customer.tenant.name)
         unsubscribe = unsubscribe_url(dispatch.tenant_id, dispatch.recipient)
-        message = EmailMultiAlternatives(
+        return _compose(
+            dispatch.tenant_id,
+            sender,
+            to=dispatch.recipient,
             subject=dispatch.subject,
-            body=dispatch.body_text,
-            from_email=from_email,
-            to=[dispatch.recipient],
-            reply_to=[prefs.reply_to] if prefs and prefs.reply_to else None,
+            text=dispatch.body_text,
+            html=dispatch.body_html,
             headers={
-                "List-Unsubscribe": f"<mailto:{mailbox}?subject=unsubscribe>, <{unsubscribe}>",
+                "List-Unsubscribe": f"<mailto:{sender.mailbox}?subject=unsubscribe>, "
+                f"<{unsubscribe}>",
                 # RFC 8058: mailbox providers POST to the URL, no page, no confirmation.
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
-            connection=_connection(dispatch.tenant_id),
+            metadata={"dispatch_id": str(dispatch.pk), "tenant_id": str(dispatch.tenant_id)},
+            # Some ESPs (Postmark) accept one tag only; the template says most about it.
+            tag=dispatch.template_key or "reminder",
         )
-        if dispatch.body_html:
-            message.attach_alternative(dispatch.body_html, "text/html")
-        message.metadata = {"dispatch_id": str(dispatch.pk), "tenant_id": str(dispatch.tenant_id)}
-        # Some ESPs (Postmark) accept one tag only; the template says most about the message.
-        message.tags = [dispatch.template_key or "reminder"]
-        return message
 
     def send(self, dispatch: Dispatch) -> SendResult:
         """Send the email and return the ESP's message id."""
@@ -116,6 +123,36 @@ class EmailAdapter(Adapter):
         message_id = _deliver(self.build(dispatch), dispatch.recipient)
         # Backends outside anymail (SMTP, console) report no id; the dispatch's own will do.
         return SendResult(message_id or f"email-{dispatch.pk}")
+
+
+def _compose(
+    tenant_id: int,
+    sender: _Sender,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    metadata: dict[str, str],
+    tag: str,
+    headers: dict[str, str] | None = None,
+) -> EmailMultiAlternatives:
+    """Return an email from the tenant's sender and reply-to, through its email account."""
+    prefs = sender.prefs
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=sender.from_email,
+        to=[to],
+        reply_to=[prefs.reply_to] if prefs and prefs.reply_to else None,
+        headers=headers,
+        connection=_connection(tenant_id),
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.metadata = metadata
+    message.tags = [tag]
+    return message
 
 
 def _deliver(message: EmailMultiAlternatives, recipient: str) -> str:
@@ -150,7 +187,6 @@ def send_sample(tenant: Tenant, to: str) -> str:
     Returns the ESP's message id; raises ``ChannelError`` as a reminder would, or when the
     tenant has no such template.
     """
-    prefs = ReminderSettings.objects.filter(tenant=tenant).first()
     try:
         template = rendering.pick_template(tenant, SAMPLE_TEMPLATE, tenant.language)
     except Template.DoesNotExist:
@@ -162,17 +198,14 @@ def send_sample(tenant: Tenant, to: str) -> str:
         "tenant": rendering.tenant_fields(tenant),
     }
     rendered = rendering.render(template, context, ["subject", "body_html", "body_text"])
-    from_email, _mailbox = _sender_and_mailbox(prefs, tenant.name)
-    message = EmailMultiAlternatives(
+    message = _compose(
+        tenant.pk,
+        _sender_of(tenant.pk, tenant.name),
+        to=to,
         subject=f"[Test] {rendered.subject}",
-        body=rendered.body_text,
-        from_email=from_email,
-        to=[to],
-        reply_to=[prefs.reply_to] if prefs and prefs.reply_to else None,
-        connection=_connection(tenant.pk),
+        text=rendered.body_text,
+        html=rendered.body_html,
+        metadata={"tenant_id": str(tenant.pk), "sample": "1"},
+        tag="sample",
     )
-    if rendered.body_html:
-        message.attach_alternative(rendered.body_html, "text/html")
-    message.metadata = {"tenant_id": str(tenant.pk), "sample": "1"}
-    message.tags = ["sample"]
     return _deliver(message, to)
