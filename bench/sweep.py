@@ -52,9 +52,10 @@ from django.db import connection, connections, transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
 from kapittx.models import Tenant  # noqa: E402
-from reminders import engine, positions, sending  # noqa: E402
-from reminders.channels import adapter_class  # noqa: E402
+from kapittx.onboarding import create_tenant  # noqa: E402
+from reminders.channels.registry import adapter_class  # noqa: E402
 from reminders.models import Dispatch, DispatchStatus, ReminderSettings  # noqa: E402
+from reminders.outbox import positions, release, send, sweep  # noqa: E402
 
 CUSTOMERS_PER_TENANT_SHARE = 10  # invoices per customer, on average
 SEND_SAMPLE = 5000
@@ -90,8 +91,8 @@ def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[T
     COPY their customers, contacts and open invoices."""
     created = []
     for n in range(tenants):
-        tenant = Tenant.objects.create(
-            name=f"Bench {n}", slug=f"bench-{n}", time_zone="Europe/Berlin", country="DE"
+        tenant = create_tenant(
+            f"bench-{n}", f"Bench {n}", time_zone="Europe/Berlin", country="DE"
         )
         # A window open all day, every day, so the figures do not depend on the hour.
         ReminderSettings.objects.filter(tenant=tenant).update(
@@ -224,7 +225,7 @@ def write_floor() -> tuple[float, int]:
 
 
 def _sweep_one(tenant_id: int, now: datetime) -> tuple[int, int]:
-    result = engine.sweep(Tenant.objects.get(pk=tenant_id), now)
+    result = sweep.sweep(Tenant.objects.get(pk=tenant_id), now)
     return len(result.due), sum(len(item.invoice_ids) for item in result.due)
 
 
@@ -267,8 +268,8 @@ def send_throughput(now: datetime) -> tuple[float, int]:
         sent = 0
         # As a worker does: one task per batch of one tenant's dispatches on one channel.
         for tenant_id, ids in batches.items():
-            for first in range(0, len(ids), sending.SEND_BATCH):
-                outcome = sending.deliver_many(tenant_id, ids[first : first + sending.SEND_BATCH])
+            for first in range(0, len(ids), release.SEND_BATCH):
+                outcome = send.deliver_many(tenant_id, ids[first : first + release.SEND_BATCH])
                 sent += sum(status == "sent" for status in outcome.values())
         elapsed = time.perf_counter() - started
     return elapsed, sent

@@ -1,10 +1,11 @@
 """What a customer can tell the tenant — a promise to pay, a dispute, "we already paid" —
-recorded the same way wherever it comes from (the portal, a reminder call, a member).
+recorded the same way wherever it comes from (the portal, a reminder call, a member), and
+the one way a member is given a task.
 
-Each records its row and a timeline entry in one transaction. The compliance gate and the
-sweep then hold reminders back: a promise until the day after its date, a dispute for the
-disputed invoice while it is open, a reported payment until a member has checked it and
-lifted the hold.
+Each records its row and a timeline entry in one transaction. The sweep and the gate then
+hold reminders back (``collections_app.rules.holds``): a promise until the day after its
+date, a dispute for the disputed invoice while it is open, a reported payment until a
+member has checked it and lifted the hold.
 """
 
 from collections.abc import Sequence
@@ -16,8 +17,23 @@ from django.db import transaction
 from collections_app import events
 from collections_app.events import Kind
 from collections_app.models import Dispute, PromiseToPay, Task
+from kapittx.models import User
 from kapittx.tenancy import scoped
 from receivables.models import Customer, Invoice
+
+
+def create_task(
+    customer: Customer, title: str, details: str = "", *, assignee: User | None = None
+) -> Task:
+    """Give a member something to do about ``customer``: ``assignee``, else the customer's
+    owner (None: whoever picks it up)."""
+    return Task.objects.create(
+        tenant_id=customer.tenant_id,
+        customer=customer,
+        title=title[:200],
+        details=details,
+        assignee=assignee or customer.owner,
+    )
 
 
 @transaction.atomic
@@ -100,12 +116,8 @@ def report_payment(
     said = f"reports paying {numbers} on {paid_on:%Y-%m-%d}" + (
         f", reference {reference}" if reference else ""
     )
-    task = Task.objects.create(
-        tenant_id=customer.tenant_id,
-        customer=customer,
-        title=f"Find the payment {customer.name} reports"[:200],
-        details=f"{customer.name} {said}.",
-        assignee=customer.owner,
+    task = create_task(
+        customer, f"Find the payment {customer.name} reports", f"{customer.name} {said}."
     )
     customer.reminders_on_hold = True
     customer.reminders_hold_reason = f"Customer {said}"[:200]

@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from collections_app.models import TimelineEvent
+from kapittx.bulk import insert_ignoring_conflicts
 from receivables.models import Customer
-from reminders.bulk import insert_ignoring_conflicts
 
 
 class Kind:

@@ -1,32 +1,10 @@
-"""Tenancy changes used by commands, pages and the seeding of demo data alike."""
+"""Membership changes used by commands, pages and the seeding of demo data alike."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kapittx.models import Membership, Tenant, User
 from kapittx.roles import Role
-
-
-@transaction.atomic
-def create_tenant(
-    slug: str,
-    name: str,
-    *,
-    currency: str = "EUR",
-    time_zone: str = "UTC",
-    country: str = "",
-    language: str = "en",
-) -> Tenant:
-    """Create a tenant after validating every field; raise ValidationError if any is wrong."""
-    if Tenant.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": f"A tenant with slug {slug!r} already exists."})
-    tenant = Tenant(
-        slug=slug, name=name, base_currency=currency.upper(), time_zone=time_zone,
-        country=country.upper(), language=language,
-    )
-    tenant.full_clean()
-    tenant.save()
-    return tenant
 
 
 @transaction.atomic

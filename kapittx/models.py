@@ -26,6 +26,11 @@ class Tenant(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     country = models.CharField(max_length=2, blank=True, validators=[country_validator])
     language = models.CharField(max_length=10, default="en")
+    payment_instructions = models.TextField(
+        blank=True,
+        help_text="How customers pay you (bank details, the reference to quote). Shown on "
+        "their payment-status page and available to templates.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from collections_app import portal_views
+from collections_app.portal import views as portal
 from kapittx import views
 
 urlpatterns = [
@@ -11,8 +11,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tenants/", views.tenant_list, name="tenant_list"),
     path("t/<slug:tenant_slug>/", include("receivables.urls")),
-    path("t/<slug:tenant_slug>/reminders/", include("reminders.page_urls")),
-    path("hooks/", include("reminders.urls")),
-    path("portal/<str:token>/", portal_views.portal, name="portal"),
+    path("t/<slug:tenant_slug>/collections/", include("collections_app.urls")),
+    path("t/<slug:tenant_slug>/reminders/", include("reminders.urls")),
+    path("hooks/", include("reminders.channels.urls")),
+    path("portal/<str:token>/", portal.portal, name="portal"),
     path("admin/", admin.site.urls),
 ]

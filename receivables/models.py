@@ -3,6 +3,7 @@
 Balances and statuses are written only by :mod:`receivables.ledger`.
 """
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from kapittx.localtime import local_today
 from kapittx.models import TenantOwned, country_validator, currency_validator, validate_time_zone
 
 ZERO = Decimal("0.00")
@@ -17,14 +19,6 @@ ZERO = Decimal("0.00")
 
 def money_field(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=14, decimal_places=2, **kwargs)
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
-    WHATSAPP = "whatsapp", "WhatsApp"
-    VOICE = "voice", "Voice call"
-    LETTER = "letter", "Letter"
 
 
 class Customer(TenantOwned):
@@ -48,10 +42,6 @@ class Customer(TenantOwned):
     preferred_channels = models.JSONField(default=list, blank=True)
     opted_out_channels = models.JSONField(default=list, blank=True)
     do_not_contact = models.BooleanField(default=False)
-    workflow = models.ForeignKey(
-        "reminders.Workflow", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="pinned_customers", help_text="Pinned workflow; empty means by segment.",
-    )
     reminders_paused_until = models.DateField(null=True, blank=True)
     reminders_on_hold = models.BooleanField(
         default=False, help_text="Held until a member acts, e.g. after the customer replied."
@@ -77,6 +67,10 @@ class Customer(TenantOwned):
 
     def effective_time_zone(self) -> str:
         return self.time_zone or self.tenant.time_zone
+
+    def local_today(self, now: datetime | None = None) -> date:
+        """Return the customer's own date at ``now`` (default: now)."""
+        return local_today(now or timezone.now(), self.effective_time_zone())
 
 
 class ContactRole(models.TextChoices):
@@ -125,6 +119,20 @@ ISSUED_STATUSES = (
 )
 
 
+def still_owed(through: str = "") -> Q:
+    """The condition of an open invoice: issued, not settled, something left to pay.
+
+    ``through`` reaches the invoice through a relation, e.g. ``"invoice__"``.
+    """
+    return Q(**{f"{through}status__in": OPEN_STATUSES, f"{through}balance__gt": 0})
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def open(self) -> "InvoiceQuerySet":
+        """Invoices still owed (see ``still_owed``)."""
+        return self.filter(still_owed())
+
+
 class Invoice(TenantOwned):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
     number = models.CharField(max_length=64)
@@ -148,6 +156,8 @@ class Invoice(TenantOwned):
     po_number = models.CharField(max_length=64, blank=True)
     document_url = models.URLField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "number"]

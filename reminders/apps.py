@@ -5,5 +5,7 @@ class RemindersConfig(AppConfig):
     name = "reminders"
 
     def ready(self) -> None:
-        # Importing connects the receivers: email events and replies, and new tenants.
-        from reminders import receivers, signals  # noqa: F401
+        # Importing connects the receivers: email events and replies, and changes elsewhere
+        # that send reminder positions back to the sweep.
+        from reminders.channels.email import webhooks  # noqa: F401
+        from reminders.outbox import follow_changes  # noqa: F401

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kapittx.models import Tenant, TenantOwned
 from receivables.models import Contact, Customer, Invoice, money_field
-from reminders.channels import CHANNEL_CHOICES
+from reminders.channels.registry import CHANNEL_CHOICES
 
 
 class Tone(models.TextChoices):
@@ -43,11 +43,6 @@ class ReminderSettings(models.Model):
     reply_to = models.EmailField(blank=True)
     brand_color = models.CharField(max_length=7, default="#0f5bd8")
     signature = models.TextField(blank=True)
-    payment_instructions = models.TextField(
-        blank=True,
-        help_text="How customers pay you (bank details, the reference to quote). Shown on "
-        "their payment-status page and available to templates.",
-    )
     sending_enabled = models.BooleanField(default=True)
 
     class Meta:
@@ -83,6 +78,22 @@ class Workflow(TenantOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PinnedWorkflow(TenantOwned):
+    """A customer who follows one workflow, whatever segment they are in."""
+
+    customer = models.OneToOneField(
+        Customer, primary_key=True, on_delete=models.CASCADE, related_name="pinned_workflow"
+    )
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="pins")
+
+    class Meta:
+        ordering = ["customer_id"]
+        indexes = [models.Index(fields=["tenant", "workflow"], name="pinned_workflow_tenant")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} follows {self.workflow_id}"
 
 
 class Step(TenantOwned):
@@ -277,7 +288,7 @@ class DispatchInvoice(TenantOwned):
 
 
 class ReminderPosition(TenantOwned):
-    """Where an open invoice stands on its workflow, kept by the sweep (``reminders.engine``).
+    """Where an open invoice stands on its workflow, kept by the sweep (``reminders.outbox.sweep``).
 
     ``reminded_offset`` is the offset (days from the due date) of the last reminder handled;
     ``next_at`` the moment to look at the invoice again: the start of the day its next step
@@ -333,7 +344,7 @@ class DeliveryEvent(TenantOwned):
 
 
 class ProviderAccount(TenantOwned):
-    """A tenant's own credentials for a provider, kept encrypted (see ``reminders.secrets``)."""
+    """A tenant's own provider credentials, kept encrypted (``reminders.channels.accounts``)."""
 
     class Provider(models.TextChoices):
         TWILIO = "twilio", "Twilio"

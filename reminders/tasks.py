@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from kapittx.models import Tenant
 from kapittx.tenancy import tenant_for_task
-from reminders import engine, positions, sending
-from reminders.channels import CHANNELS
+from reminders.channels.registry import CHANNELS
 from reminders.models import Dispatch
+from reminders.outbox import positions, release, send, sweep
 
 
 def queue_for(channel: str) -> str:
@@ -54,18 +54,18 @@ def sweep_tenant(tenant_id: int) -> dict:
     """Plan the tenant's due reminders and release those whose moment has come."""
     tenant = tenant_for_task(tenant_id)
     now = timezone.now()
-    result = engine.sweep(tenant, now)
-    queued = sending.release(tenant, now, enqueue)
+    result = sweep.sweep(tenant, now)
+    queued = release.release(tenant, now, enqueue)
     return {"planned": len(result.due), "skipped": len(result.skipped), "queued": queued}
 
 
 @shared_task(name="reminders.send_dispatch", ignore_result=True, acks_late=True)
 def send_dispatch(tenant_id: int, dispatch_id: int) -> str:
     """Send one dispatch; a second run for the same id finds it claimed and does nothing."""
-    return sending.deliver(tenant_id, dispatch_id)
+    return send.deliver(tenant_id, dispatch_id)
 
 
 @shared_task(name="reminders.send_dispatches", ignore_result=True, acks_late=True)
 def send_dispatches(tenant_id: int, dispatch_ids: list[int]) -> dict:
     """Send a batch of dispatches; ids already claimed elsewhere are left alone."""
-    return sending.deliver_many(tenant_id, dispatch_ids)
+    return send.deliver_many(tenant_id, dispatch_ids)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from kapittx.models import Membership, Tenant, User
+from kapittx.onboarding import create_tenant
 from kapittx.roles import Role
 
 PASSWORD = "correct-horse-battery"
@@ -54,15 +55,14 @@ def make_member(tenant: Tenant, email: str, role: str = Role.OWNER) -> User:
 
 @pytest.fixture
 def tenant(db) -> Tenant:
-    return Tenant.objects.create(
-        name="Acme Trading", slug="acme", base_currency="EUR", time_zone="Europe/Berlin",
-        country="DE",
+    return create_tenant(
+        "acme", "Acme Trading", currency="EUR", time_zone="Europe/Berlin", country="DE"
     )
 
 
 @pytest.fixture
 def other_tenant(db) -> Tenant:
-    return Tenant.objects.create(name="Globex", slug="globex", base_currency="USD")
+    return create_tenant("globex", "Globex", currency="USD")
 
 
 @pytest.fixture

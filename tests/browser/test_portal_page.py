@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from collections_app.models import PromiseToPay
+from collections_app.portal.links import portal_token
 from receivables import ledger
 from receivables.models import Customer
-from receivables.portal import portal_token
 
 pytestmark = pytest.mark.browser
 

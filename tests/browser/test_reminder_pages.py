@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from collections_app import events
 from receivables.models import Customer
-from reminders import rendering
+from reminders.channels.accounts import provider_config
+from reminders.messages import context, render
 from reminders.models import (
     Dispatch,
     DispatchInvoice,
@@ -19,7 +20,7 @@ from reminders.models import (
     Step,
     Template,
 )
-from reminders.secrets import provider_config
+from reminders.setup.customers import pinned_workflow
 from tests.browser.test_overview_page import log_in
 from tests.reminders.fakes import FAKE_TWILIO_HTTP, FakeTwilioHttp, found
 from tests.reminders.scenario import make_customer, make_invoice, make_workflow
@@ -45,9 +46,9 @@ def account(tenant):
         rules=[{"field": "outstanding", "op": "gte", "value": "1000"}],
     )
     template = Template.objects.get(tenant=tenant, key="overdue-polite", language="en")
-    message = rendering.render(
+    message = render.render(
         template,
-        rendering.build_context(
+        context.build_context(
             tenant=tenant,
             customer=brandt,
             invoices=[first],
@@ -217,7 +218,7 @@ def test_look_at_the_outbox_and_the_other_pages(
     page.wait_for_selector("text=Reminder settings of this customer saved.")
     assert "Do not contact" in page.inner_text(".kpis")
     brandt = Customer.objects.get(tenant=tenant, name="Brandt Maschinenbau")
-    assert (brandt.workflow.name, brandt.opted_out_channels, brandt.do_not_contact) == (
+    assert (pinned_workflow(brandt).name, brandt.opted_out_channels, brandt.do_not_contact) == (
         "Scenario", ["sms"], True
     )
     segment = Segment.objects.get(tenant=tenant, name="Large balances")
@@ -282,7 +283,8 @@ def test_set_the_send_window_and_a_twilio_account(
     saved = ReminderSettings.objects.get(tenant=tenant)
     assert saved.send_weekdays == [1, 2, 3, 4, 6]
     assert (saved.send_from, saved.send_until) == (time(8, 30), time(12))
-    assert saved.payment_instructions == "IBAN DE89 3704 0044 0532 0130 00"
+    tenant.refresh_from_db()
+    assert tenant.payment_instructions == "IBAN DE89 3704 0044 0532 0130 00"
 
     page.fill("#id_send_until", "08:00")
     page.click("#save-settings")

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from collections_app.events import Kind
 from collections_app.models import Dispute, PromiseToPay, Task, TimelineEvent
+from collections_app.portal.links import SALT, portal_token, portal_url
+from kapittx.models import Tenant
 from receivables import ledger
-from receivables.portal import SALT, portal_token, portal_url
-from reminders import engine
-from reminders.models import ReminderSettings
+from reminders.outbox import sweep
 from tests.reminders.scenario import make_customer, make_invoice
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_it_says_how_to_pay_while_something_is_open(client, tenant):
     invoice = make_invoice(tenant, customer, "INV-1", timezone.now().date(), "300.00")
     assert 'id="how-to-pay"' not in page(client, customer).content.decode()
 
-    ReminderSettings.objects.filter(tenant=tenant).update(
+    Tenant.objects.filter(pk=tenant.pk).update(
         payment_instructions="IBAN DE89 3704 0044 0532 0130 00\n<b>Quote INV-1</b>"
     )
     html = page(client, customer).content.decode()
@@ -119,7 +119,7 @@ def test_a_promise_holds_reminders_until_the_day_after_its_date(client, tenant):
     html = client.get(response["Location"]).content.decode()
     assert "data-done" in html and "data-promise" in html
     # The engine sees the promise: nothing is planned for the customer meanwhile.
-    assert engine.plan(tenant, timezone.now()).due == []
+    assert sweep.plan(tenant, timezone.now()).due == []
 
 
 def test_a_new_promise_replaces_the_open_one(client, tenant):
@@ -187,7 +187,7 @@ def test_already_paid_holds_reminders_and_asks_the_owner_to_check(client, tenant
     task = Task.objects.get(customer=customer)
     assert task.assignee == owner and "TRX-991" in task.details
     assert TimelineEvent.objects.filter(customer=customer, kind=Kind.PAYMENT_REPORTED).exists()
-    assert engine.plan(tenant, timezone.now()).due == []
+    assert sweep.plan(tenant, timezone.now()).due == []
 
 
 def test_bad_input_changes_nothing(client, tenant):

@@ -7,7 +7,7 @@ from receivables import ledger
 from receivables.behaviour import refresh_payment_habits
 from receivables.models import Customer
 from receivables.tasks import refresh_tenant_habits
-from reminders.segments import customers_matching
+from reminders.setup.segments import customers_matching
 
 
 def pay_late(tenant, customer, number: str, days_late: int) -> None:

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
 
+from kapittx.demo.seeding import DEMO_EMAIL, DEMO_PASSWORD, MEMBERS, TENANT_SLUG, delete_receivables
 from kapittx.models import Membership, Tenant, User
 from kapittx.roles import Role
 from kapittx.tenancy import scoped
-from receivables.demo import DEMO_EMAIL, DEMO_PASSWORD, MEMBERS, TENANT_SLUG, delete_receivables
 from receivables.models import (
     ZERO,
     Allocation,

@@ -9,8 +9,9 @@ from django.test import TestCase
 from kapittx.models import Tenant
 from receivables import ledger
 from receivables.models import Contact, Customer, Invoice
-from reminders import engine, sending
 from reminders.models import Dispatch, Step, Tone, Workflow
+from reminders.outbox import release, send, sweep
+from reminders.setup.customers import pin_workflow
 
 #: The cadence most scenarios use: (offset days, channel, template, tone).
 CADENCE = [
@@ -40,10 +41,13 @@ def make_customer(
     tenant: Tenant, external_id: str = "C-1", *, time_zone: str = "", country: str = "DE",
     **fields,
 ) -> Customer:
+    workflow = fields.pop("workflow", None)
     customer = Customer.objects.create(
         tenant=tenant, external_id=external_id, name=fields.pop("name", f"Customer {external_id}"),
         currency="EUR", time_zone=time_zone, country=country, **fields,
     )
+    if workflow is not None:
+        pin_workflow(customer, workflow)
     Contact.objects.create(
         tenant=tenant, customer=customer, name="Pat Payables", email=f"ap-{external_id}@x.test",
         phone="+4930123456", whatsapp="+4915112345678",
@@ -74,8 +78,8 @@ def local(moment: str, zone: str = "Europe/Berlin") -> datetime:
 
 def run(tenant: Tenant, now: datetime) -> list[Dispatch]:
     """Sweep, release and deliver at ``now`` as the tick would; return what was sent."""
-    engine.sweep(tenant, now)
+    sweep.sweep(tenant, now)
     released: list[Dispatch] = []
     with TestCase.captureOnCommitCallbacks(execute=True):
-        sending.release(tenant, now, released.extend)
-    return [d for d in released if sending.deliver(tenant.pk, d.pk) == "sent"]
+        release.release(tenant, now, released.extend)
+    return [d for d in released if send.deliver(tenant.pk, d.pk) == "sent"]

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from reminders.bulk import insert_ignoring_conflicts, update_values, upsert
+from kapittx.bulk import insert_ignoring_conflicts, update_values, upsert
 from reminders.models import Dispatch, ReminderPosition
 from tests.reminders.scenario import make_customer, make_invoice
 

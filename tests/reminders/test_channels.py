@@ -11,17 +11,18 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
 from collections_app.models import Task
-from reminders import sending
-from reminders.channels import adapter_class
+from reminders.channels.accounts import set_provider_account
 from reminders.channels.base import AddressRefused, ChannelError, SendResult
-from reminders.channels.email import EmailAdapter, read_unsubscribe_token
-from reminders.channels.local import LocalAdapter
-from reminders.channels.sms import SmsAdapter
-from reminders.channels.task import TaskAdapter
-from reminders.channels.voice import VoiceAdapter
-from reminders.channels.whatsapp import WhatsAppAdapter
+from reminders.channels.email.adapter import EmailAdapter
+from reminders.channels.email.unsubscribe import read_unsubscribe_token
+from reminders.channels.local.adapter import LocalAdapter
+from reminders.channels.registry import adapter_class
+from reminders.channels.sms.adapter import SmsAdapter
+from reminders.channels.task.adapter import TaskAdapter
+from reminders.channels.voice.adapter import VoiceAdapter
+from reminders.channels.whatsapp.adapter import WhatsAppAdapter
 from reminders.models import ReminderSettings, Step, Workflow
-from reminders.secrets import set_provider_account
+from reminders.outbox import send
 from tests.reminders.fakes import (
     FAKE_TWILIO_HTTP,
     FakeTwilioHttp,
@@ -355,7 +356,7 @@ def test_a_worker_batch_of_tasks_goes_to_each_steps_assignee(
     ]
     queued = [make_dispatch(contact, "task", step=step, status="queued") for step in steps]
     with django_assert_max_num_queries(40):
-        outcome = sending.deliver_many(tenant.pk, [d.pk for d in queued])
+        outcome = send.deliver_many(tenant.pk, [d.pk for d in queued])
     assert set(outcome.values()) == {"sent"}
     assignees = dict(Task.objects.values_list("title", "assignee"))
     assert sorted(assignees.values()) == sorted([teammate.pk, owner.pk])

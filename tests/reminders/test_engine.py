@@ -10,7 +10,6 @@ from django.core.management import call_command
 from collections_app.models import Dispute, PromiseToPay
 from receivables import ledger
 from receivables.models import Invoice
-from reminders import engine, sending, throttle
 from reminders.models import (
     Dispatch,
     DispatchStatus,
@@ -19,6 +18,8 @@ from reminders.models import (
     Tone,
     Workflow,
 )
+from reminders.outbox import release, send, sweep, throttle
+from reminders.outbox.preview import preview
 from tests.reminders.scenario import (
     local,
     make_customer,
@@ -117,7 +118,7 @@ def test_partial_payment_shows_the_balance_not_the_total(tenant, customer):
 def test_paid_invoice_cancels_the_pending_reminder_before_it_goes(tenant, customer):
     make_invoice(tenant, customer, "INV-1", DUE)
     early = local("2026-03-17 07:00")  # before the 09:00 window opens
-    engine.sweep(tenant, early)
+    sweep.sweep(tenant, early)
     dispatch = Dispatch.objects.get(tenant=tenant)
     assert dispatch.status == DispatchStatus.PLANNED
     assert dispatch.send_after == local("2026-03-17 09:00")
@@ -175,7 +176,7 @@ def test_reminders_wait_for_the_window_in_each_customers_time_zone(tenant, workf
     make_invoice(tenant, berlin, "INV-B", DUE)
     make_invoice(tenant, new_york, "INV-N", DUE)
     now = local("2026-03-17 09:30")  # 04:30 in New York
-    engine.sweep(tenant, now)
+    sweep.sweep(tenant, now)
     send_after = dict(
         Dispatch.objects.filter(tenant=tenant).values_list("customer__external_id", "send_after")
     )
@@ -192,7 +193,7 @@ def test_weekend_moves_to_monday_morning_across_the_daylight_saving_change(tenan
     # Due Monday 30 March; the courtesy step falls on Friday 27th. Clocks go forward on the
     # Sunday between, so Monday 09:00 is 07:00 UTC while Friday 09:00 was 08:00 UTC.
     make_invoice(tenant, customer, "INV-1", date(2026, 3, 30))
-    engine.sweep(tenant, local("2026-03-27 18:00"))  # after Friday's window closed
+    sweep.sweep(tenant, local("2026-03-27 18:00"))  # after Friday's window closed
     dispatch = Dispatch.objects.get(tenant=tenant)
     assert dispatch.send_after == local("2026-03-30 09:00")
     assert dispatch.send_after.utcoffset() is not None
@@ -205,7 +206,7 @@ def test_public_holidays_of_the_customers_country_are_skipped(tenant, workflow):
     # 1 May 2026 is a Friday: Labour Day in Germany, a working day in the United States.
     make_invoice(tenant, german, "INV-D", date(2026, 5, 4))
     make_invoice(tenant, american, "INV-U", date(2026, 5, 4))
-    engine.sweep(tenant, local("2026-05-01 06:00", "America/New_York"))
+    sweep.sweep(tenant, local("2026-05-01 06:00", "America/New_York"))
     send_after = dict(
         Dispatch.objects.filter(tenant=tenant).values_list("customer__external_id", "send_after")
     )
@@ -277,7 +278,7 @@ def test_do_not_contact_customer_gets_nothing(tenant, customer):
 
 def test_do_not_contact_set_after_planning_blocks_the_pending_reminder(tenant, customer):
     make_invoice(tenant, customer, "INV-1", DUE)
-    engine.sweep(tenant, local("2026-03-17 07:00"))
+    sweep.sweep(tenant, local("2026-03-17 07:00"))
     customer.do_not_contact = True
     customer.save()
     assert run(tenant, local("2026-03-17 10:00")) == []
@@ -296,15 +297,15 @@ def test_paused_customer_resumes_after_the_pause(tenant, customer):
 def test_sweeping_twice_and_delivering_twice_sends_once(tenant, customer):
     make_invoice(tenant, customer, "INV-1", DUE)
     now = local("2026-03-17 10:00")
-    engine.sweep(tenant, now)
-    engine.sweep(tenant, now)
+    sweep.sweep(tenant, now)
+    sweep.sweep(tenant, now)
     assert Dispatch.objects.filter(tenant=tenant).count() == 1
     released = []
-    sending.release(tenant, now, released.extend)
-    sending.release(tenant, now, released.extend)
+    release.release(tenant, now, released.extend)
+    release.release(tenant, now, released.extend)
     dispatch = Dispatch.objects.get(tenant=tenant)
-    assert sending.deliver(tenant.pk, dispatch.pk) == "sent"
-    assert sending.deliver(tenant.pk, dispatch.pk) == "not claimed"
+    assert send.deliver(tenant.pk, dispatch.pk) == "sent"
+    assert send.deliver(tenant.pk, dispatch.pk) == "not claimed"
     dispatch.refresh_from_db()
     assert (dispatch.status, dispatch.attempts) == (DispatchStatus.SENT, 1)
 
@@ -368,7 +369,7 @@ def test_run_sweep_dry_run_writes_nothing(tenant, customer, capsys):
 
 def test_preview_lists_the_coming_reminders_without_writing(tenant, customer):
     make_invoice(tenant, customer, "INV-1", DUE)
-    upcoming = engine.preview(tenant, days=31, start=local("2026-03-16 10:00"))
+    upcoming = preview(tenant, days=31, start=local("2026-03-16 10:00"))
     assert [p.item.slot.step.template_key for p in upcoming] == [
         "courtesy-before-due", "due-today", "overdue-polite", "overdue-firm",
     ]
@@ -378,16 +379,16 @@ def test_preview_lists_the_coming_reminders_without_writing(tenant, customer):
 
 def test_another_tenants_sweep_never_touches_this_tenant(tenant, other_tenant, customer):
     make_invoice(tenant, customer, "INV-1", DUE)
-    engine.sweep(other_tenant, local("2026-03-17 10:00"))
+    sweep.sweep(other_tenant, local("2026-03-17 10:00"))
     assert not Dispatch.objects.exists()
 
 
 def test_a_sweep_with_nothing_new_rewrites_no_invoice(tenant, customer):
     make_invoice(tenant, customer, "INV-1", DUE)
     make_invoice(tenant, customer, "INV-2", DUE + timedelta(days=1))
-    first = engine.sweep(tenant, local("2026-03-17 10:00"))
+    first = sweep.sweep(tenant, local("2026-03-17 10:00"))
     assert first.changed
-    again = engine.plan(tenant, local("2026-03-17 10:01"))
+    again = sweep.plan(tenant, local("2026-03-17 10:01"))
     assert again.changed == set() and again.due == []
 
 
@@ -405,7 +406,7 @@ def test_preview_for_one_customer_lists_only_theirs(tenant, workflow):
     mine, other = make_customer(tenant, "C-A"), make_customer(tenant, "C-B")
     make_invoice(tenant, mine, "INV-A", DUE)
     make_invoice(tenant, other, "INV-B", DUE)
-    upcoming = engine.preview(tenant, 10, start=local("2026-03-16 10:00"), customers=[mine.pk])
+    upcoming = preview(tenant, 10, start=local("2026-03-16 10:00"), customers=[mine.pk])
     assert {p.item.customer_id for p in upcoming} == {mine.pk}
     assert len(upcoming) == 2
 

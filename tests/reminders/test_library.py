@@ -4,10 +4,12 @@ from datetime import time
 
 import pytest
 
-from kapittx.actions import create_tenant
 from kapittx.models import Tenant
+from kapittx.onboarding import create_tenant
 from kapittx.tenancy import scoped
-from reminders.library import (
+from reminders.messages.render import PARTS, validate_template
+from reminders.models import ReminderSettings, Step, Template, Tone, Workflow
+from reminders.setup.library import (
     DEFAULT_STEPS,
     KEYS,
     install_default_workflow,
@@ -15,8 +17,6 @@ from reminders.library import (
     languages,
     library,
 )
-from reminders.models import ReminderSettings, Step, Template, Tone, Workflow
-from reminders.rendering import PARTS, validate_template
 
 
 def test_the_library_has_every_key_in_english_and_german():

@@ -12,7 +12,6 @@ from collections_app import events
 from kapittx.models import Tenant
 from kapittx.roles import Role
 from receivables.models import Contact, Customer, Invoice
-from reminders import engine
 from reminders.models import (
     DeliveryEvent,
     Dispatch,
@@ -25,6 +24,8 @@ from reminders.models import (
     Tone,
     Workflow,
 )
+from reminders.outbox import sweep
+from reminders.setup.customers import pin_workflow, pinned_workflow
 from tests.conftest import make_member
 from tests.reminders.scenario import local, make_customer, make_invoice, make_workflow, run
 
@@ -160,7 +161,13 @@ CONFIGURE_POSTS = [
 ]
 # Read-only endpoints answered by POST.
 VIEW_POSTS = [("template_preview", "template_id"), ("segment_match_count", None)]
-ALL_GETS = VIEW_PAGES + CONFIGURE_PAGES
+# Panels other pages load.
+FRAGMENTS = [
+    ("customer_reminders_panel", "customer_id"),
+    ("customer_timeline", "customer_id"),
+    ("customer_workflows", None),
+]
+ALL_GETS = VIEW_PAGES + CONFIGURE_PAGES + FRAGMENTS
 # Collection actions (POST).
 COLLECTION_POSTS = [
     ("customer_resume", "customer_id"),
@@ -522,7 +529,7 @@ def test_set_default_takes_post_only(client, mine, owner):
 
 
 def test_workflow_list_counts_pinned_customers_and_segments(client, mine, owner):
-    Customer.objects.filter(pk=mine.customer.pk).update(workflow=mine.workflow)
+    pin_workflow(mine.customer, mine.workflow)
     make_customer(mine.tenant, "C-2", workflow=mine.workflow)
     make_workflow(mine.tenant, name="Unused", default=False)
     client.force_login(owner)
@@ -874,17 +881,17 @@ def test_a_cancelled_reminder_is_not_planned_again_but_the_next_step_comes(
     make_workflow(tenant)
     customer = make_customer(tenant, "C-9")
     make_invoice(tenant, customer, "INV-9", date(2026, 3, 10), "100.00")
-    engine.sweep(tenant, local("2026-03-17 08:00"))
+    sweep.sweep(tenant, local("2026-03-17 08:00"))
     polite = Dispatch.objects.get(tenant=tenant, status=DispatchStatus.PLANNED)
     assert polite.template_key == "overdue-polite"
     client.force_login(teammate)
     client.post(url("dispatch_cancel", tenant, dispatch_id=polite.pk))
 
-    engine.sweep(tenant, local("2026-03-17 11:00"))
-    engine.sweep(tenant, local("2026-03-18 11:00"))
+    sweep.sweep(tenant, local("2026-03-17 11:00"))
+    sweep.sweep(tenant, local("2026-03-18 11:00"))
     reminders = Dispatch.objects.filter(tenant=tenant).exclude(status=DispatchStatus.SKIPPED)
     assert list(reminders.values_list("status", flat=True)) == [DispatchStatus.CANCELLED]
-    engine.sweep(tenant, local("2026-03-24 08:00"))
+    sweep.sweep(tenant, local("2026-03-24 08:00"))
     assert list(
         Dispatch.objects.filter(tenant=tenant, status=DispatchStatus.PLANNED).values_list(
             "template_key", flat=True
@@ -974,7 +981,10 @@ def test_customer_list_searches_and_shows_balances(client, mine, customers, thei
         Decimal("5000.00"),
         None,
     )
-    assert everyone["Acme Customer"].workflow_name == "Acme cadence"
+    ids = ",".join(str(c.pk) for c in everyone.values())
+    cells = client.get(url("customer_workflows", mine.tenant), {"ids": ids}).content.decode()
+    acme = everyone["Acme Customer"].pk
+    assert f'<span id="workflow-of-{acme}" hx-swap-oob="true">Acme cadence</span>' in cells
     assert set(names(q="big")) == {"Customer C-BIG"}
     assert set(names(q="c-at")) == {"Customer C-AT"}
     assert set(names(overdue="1")) == {"Acme Customer"}
@@ -1005,8 +1015,10 @@ def test_customer_detail_shows_contacts_invoices_reminders_and_timeline(client, 
     make_invoice(mine.tenant, mine.customer, "Acme-2", today() + timedelta(days=2), "80.00")
     client.force_login(owner)
     page = client.get(url("customer_detail", mine.tenant, customer_id=mine.customer.pk))
-    html = page.content.decode()
-    old = next(row for row in page.context["contacts"] if row["contact"].name == "Old Desk")
+    panel = client.get(url("customer_reminders_panel", mine.tenant, customer_id=mine.customer.pk))
+    timeline = client.get(url("customer_timeline", mine.tenant, customer_id=mine.customer.pk))
+    html = panel.content.decode()
+    old = next(row for row in panel.context["contact_points"] if row["contact"].name == "Old Desk")
     flags = {ch["channel"]: (ch["opted_out"], ch["invalid"]) for ch in old["channels"]}
     assert flags == {
         "email": (False, True),
@@ -1019,8 +1031,8 @@ def test_customer_detail_shows_contacts_invoices_reminders_and_timeline(client, 
         {"currency": "EUR", "outstanding": Decimal("580.00"), "overdue": Decimal("500.00")}
     ]
     assert "Acme reminder" in html
-    assert "Will pay Friday" in html
-    upcoming = {row["template_key"] for row in page.context["upcoming"]}
+    assert "Will pay Friday" in timeline.content.decode()
+    upcoming = {row["template_key"] for row in panel.context["upcoming"]}
     assert "due-today" in upcoming
     assert "opted out" in html and "invalid" in html
 
@@ -1029,9 +1041,9 @@ def test_customer_detail_upcoming_shows_only_this_customer(client, mine, custome
     client.force_login(owner)
     austria, rich = customers
     make_invoice(mine.tenant, austria, "AT-1", today() + timedelta(days=6))
-    page = client.get(url("customer_detail", mine.tenant, customer_id=austria.pk))
+    page = client.get(url("customer_reminders_panel", mine.tenant, customer_id=austria.pk))
     assert {row["customer_id"] for row in page.context["upcoming"]} == {austria.pk}
-    page = client.get(url("customer_detail", mine.tenant, customer_id=rich.pk))
+    page = client.get(url("customer_reminders_panel", mine.tenant, customer_id=rich.pk))
     assert page.context["upcoming"] == []
 
 
@@ -1062,7 +1074,7 @@ def test_a_collector_resumes_a_customer_held_after_a_reply(client, mine, teammat
         reminders_on_hold=True, reminders_hold_reason="Replied to a reminder"
     )
     client.force_login(teammate)
-    page = client.get(url("customer_detail", mine.tenant, customer_id=mine.customer.pk))
+    page = client.get(url("customer_reminders_panel", mine.tenant, customer_id=mine.customer.pk))
     assert "Resume reminders" in page.content.decode()
     response = client.post(url("customer_resume", mine.tenant, customer_id=mine.customer.pk))
     assert response.status_code == 302
@@ -1108,7 +1120,7 @@ def test_a_collector_pauses_pins_and_opts_a_customer_out(client, mine, teammate)
     )
     assert response.status_code == 302
     customer.refresh_from_db()
-    assert customer.workflow == mine.workflow and customer.reminders_paused_until == until
+    assert pinned_workflow(customer) == mine.workflow and customer.reminders_paused_until == until
     assert customer.opted_out_channels == ["sms", "voice"] and not customer.do_not_contact
     entry = customer.timeline.get(kind=events.Kind.REMINDERS_CHANGED)
     assert entry.message == (
@@ -1158,7 +1170,7 @@ def test_a_customer_cannot_be_pinned_to_another_tenants_workflow(client, mine, t
     )
     assert response.status_code == 400
     mine.customer.refresh_from_db()
-    assert mine.customer.workflow_id is None
+    assert pinned_workflow(mine.customer) is None
 
 
 def test_a_reminder_sent_by_hand_leaves_through_the_gate_and_the_worker(client, tenant, teammate):
@@ -1182,7 +1194,7 @@ def test_a_reminder_sent_by_hand_leaves_through_the_gate_and_the_worker(client, 
         due_at=local("2026-03-17 09:55"), send_after=local("2026-03-17 09:55")
     )
     # A sweep whose invoices move on does not supersede it; the release and worker send it.
-    engine.sweep(tenant, local("2026-03-17 10:00"))
+    sweep.sweep(tenant, local("2026-03-17 10:00"))
     assert Dispatch.objects.get(pk=dispatch.pk).status == DispatchStatus.PLANNED
     [sent] = [d for d in run(tenant, local("2026-03-17 10:00")) if d.pk == dispatch.pk]
     sent.refresh_from_db()
@@ -1229,7 +1241,7 @@ def test_a_viewer_cannot_resume_reminders(client, mine):
     viewer = make_member(mine.tenant, "viewer@acme.test", Role.VIEWER)
     Customer.objects.filter(pk=mine.customer.pk).update(reminders_on_hold=True)
     client.force_login(viewer)
-    page = client.get(url("customer_detail", mine.tenant, customer_id=mine.customer.pk))
+    page = client.get(url("customer_reminders_panel", mine.tenant, customer_id=mine.customer.pk))
     assert "Resume reminders" not in page.content.decode()
     assert 'id="customer-reminders-form"' not in page.content.decode()
     response = client.post(url("customer_resume", mine.tenant, customer_id=mine.customer.pk))

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from receivables import ledger
 from receivables.models import Customer, Invoice
-from reminders import engine, positions, sending
 from reminders.models import Dispatch, ReminderPosition, Segment, Tone, Workflow
+from reminders.outbox import positions, release, sweep
 from tests.reminders.scenario import local, make_customer, make_invoice, make_workflow, run
 
 DUE = date(2026, 3, 20)  # a Friday
@@ -31,7 +31,7 @@ def position(invoice: Invoice) -> tuple:
 def test_a_new_invoice_waits_for_the_next_sweep_which_places_it(tenant, customer):
     invoice = make_invoice(tenant, customer, "INV-1", DUE)
     assert position(invoice) == (None, AT_NEXT_SWEEP)
-    engine.sweep(tenant, local("2026-03-10 10:00"))
+    sweep.sweep(tenant, local("2026-03-10 10:00"))
     # Looked at again from midnight of the courtesy step's day, in the customer's time zone.
     assert position(invoice) == (None, local("2026-03-17 00:00"))
     run(tenant, local("2026-03-17 10:00"))
@@ -42,25 +42,25 @@ def test_the_day_begins_at_midnight_in_the_customers_own_time_zone(tenant):
     make_workflow(tenant)
     tokyo = make_customer(tenant, "C-TYO", time_zone="Asia/Tokyo")
     invoice = make_invoice(tenant, tokyo, "INV-1", DUE)
-    engine.sweep(tenant, local("2026-03-10 10:00"))
+    sweep.sweep(tenant, local("2026-03-10 10:00"))
     assert position(invoice) == (None, local("2026-03-17 00:00", "Asia/Tokyo"))
     # 00:30 in Tokyo is still the 16th in Berlin: the courtesy reminder is planned, and the
     # send window holds it until 09:00 Tokyo time.
-    planned = engine.sweep(tenant, local("2026-03-17 00:30", "Asia/Tokyo"))
+    planned = sweep.sweep(tenant, local("2026-03-17 00:30", "Asia/Tokyo"))
     assert [item.send_after for item in planned.due] == [local("2026-03-17 09:00", "Asia/Tokyo")]
 
 
 def test_a_sweep_reads_only_positions_whose_day_has_come(tenant, customer):
     make_invoice(tenant, customer, "INV-1", DUE)
-    engine.sweep(tenant, local("2026-03-10 10:00"))
+    sweep.sweep(tenant, local("2026-03-10 10:00"))
     # Nothing is due until the 17th, so a sweep in between has nothing to look at.
-    assert engine.plan(tenant, local("2026-03-12 10:00")).positions == {}
-    assert list(engine.plan(tenant, local("2026-03-17 10:00")).positions) != []
+    assert sweep.plan(tenant, local("2026-03-12 10:00")).positions == {}
+    assert list(sweep.plan(tenant, local("2026-03-17 10:00")).positions) != []
 
 
 def test_a_paid_invoice_leaves_the_sweeps_view(tenant, customer):
     invoice = make_invoice(tenant, customer, "INV-1", DUE)
-    engine.sweep(tenant, local("2026-03-10 10:00"))
+    sweep.sweep(tenant, local("2026-03-10 10:00"))
     ledger.record_payment(tenant, customer, amount=invoice.total, received_on=date(2026, 3, 12))
     assert run(tenant, local("2026-03-17 10:00")) == []
     assert position(invoice) == (None, None)
@@ -78,7 +78,7 @@ def test_a_partial_payment_sends_the_invoice_back_with_its_history(tenant, custo
 
 def test_editing_a_customer_moves_it_to_its_new_segment_at_the_next_sweep(tenant, customer):
     invoice = make_invoice(tenant, customer, "INV-1", DUE)
-    engine.sweep(tenant, local("2026-03-10 10:00"))
+    sweep.sweep(tenant, local("2026-03-10 10:00"))
     firm = make_workflow(
         tenant, [(1, "email", "overdue-firm", Tone.FIRM)], name="Firm", default=False
     )
@@ -109,7 +109,7 @@ def test_invoices_written_without_signals_get_positions(tenant, customer, other_
 def test_a_workflow_change_sends_only_open_invoices_back(tenant, customer):
     open_one = make_invoice(tenant, customer, "INV-1", DUE)
     voided = make_invoice(tenant, customer, "INV-2", DUE)
-    engine.sweep(tenant, local("2026-03-10 10:00"))
+    sweep.sweep(tenant, local("2026-03-10 10:00"))
     ledger.void_invoice(voided, date(2026, 3, 11))
     positions.look_again_for_tenant(tenant)
     assert position(open_one) == (None, AT_NEXT_SWEEP)
@@ -126,9 +126,9 @@ def test_release_reads_the_same_number_of_queries_for_5_or_40_reminders(tenant, 
         for n in range(size):
             make_invoice(owner, make_customer(owner, f"C-{n}"), f"INV-{n}", DUE)
         moment = local("2026-03-20 10:00")
-        engine.sweep(owner, moment)
+        sweep.sweep(owner, moment)
         with CaptureQueriesContext(connection) as queries:
-            released = sending.release(owner, moment, lambda batch: None)
+            released = release.release(owner, moment, lambda batch: None)
         assert released == size
         counts.append(len(queries))
     assert counts[0] == counts[1]

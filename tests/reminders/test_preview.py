@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from kapittx.roles import Role
 from reminders.models import Dispatch, Segment
-from reminders.segments import segment_members
+from reminders.setup.customers import pin_workflow
+from reminders.setup.segments import segment_members
 from tests.conftest import make_member
 from tests.reminders.scenario import make_customer, make_invoice, make_workflow
 
@@ -30,8 +31,7 @@ def book(tenant):
         customer = make_customer(tenant, key, name=key.title(), tags=tags)
         make_invoice(tenant, customer, f"INV-{key}", due)
         customers[key] = customer
-    customers["pinned"].workflow = firm
-    customers["pinned"].save()
+    pin_workflow(customers["pinned"], firm)
     segment(tenant, "VIP", 1, [{"field": "tags", "op": "has", "value": "vip"}], firm)
     germany = segment(tenant, "Germany", 5, [{"field": "country", "op": "eq", "value": "DE"}], firm)
     return germany, customers

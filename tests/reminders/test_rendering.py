@@ -7,18 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from collections_app.models import PromiseToPay
+from kapittx.models import Tenant
 from receivables import ledger
 from receivables.models import Contact, Customer
-from reminders.library import KEYS
+from reminders.messages.context import build_context, sample_context
+from reminders.messages.render import pick_template, render
+from reminders.messages.sandbox import TemplateError
+from reminders.messages.templates import save_template
 from reminders.models import ReminderSettings, Template
-from reminders.rendering import (
-    TemplateError,
-    build_context,
-    pick_template,
-    render,
-    sample_context,
-    save_template,
-)
+from reminders.setup.library import KEYS
 
 TODAY = date(2026, 3, 30)
 PORTAL = "https://pay.kapittx.example/p/4f9c2a7e1b3d4c5a8e6f0a1b2c3d4e5f"
@@ -112,10 +109,11 @@ def test_library_emails_say_how_to_pay_once_the_tenant_has_said_it(tenant, accou
     before = render(template, context_for(tenant, account))
     assert "IBAN" not in before.body_text and "IBAN" not in before.body_html
 
-    ReminderSettings.objects.filter(tenant=tenant).update(
+    Tenant.objects.filter(pk=tenant.pk).update(
         payment_instructions="Bank transfer: IBAN DE89 3704 0044 0532 0130 00\n"
         "Quote <the invoice number>"
     )
+    tenant.refresh_from_db()
     message = render(template, context_for(tenant, account))
     assert "IBAN DE89 3704 0044 0532 0130 00\nQuote <the invoice number>" in message.body_text
     assert (

@@ -4,8 +4,8 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from reminders.channels.accounts import provider_config, set_provider_account
 from reminders.models import ProviderAccount
-from reminders.secrets import provider_config, set_provider_account
 
 TOKEN = "f3a1c0ffee5ecret70ken0123456789ab"
 CONFIG = {"account_sid": "AC" + "1" * 32, "auth_token": TOKEN, "from_number": "+4930555"}

@@ -12,9 +12,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from kapittx.models import Tenant
 from kapittx.roles import Role
+from reminders.channels.accounts import provider_config, set_provider_account
 from reminders.models import Dispatch, DispatchStatus, ProviderAccount, ReminderSettings, Tone
-from reminders.secrets import provider_config, set_provider_account
 from tests.conftest import make_member
 from tests.reminders.fakes import FAKE_TWILIO_HTTP, FakeTwilioHttp, error, found
 from tests.reminders.scenario import make_customer
@@ -119,7 +120,8 @@ def test_a_member_who_configures_reminders_saves_the_window_and_branding(client,
     assert (saved.sender_name, saved.sender_email, saved.brand_color) == (
         "Acme AR", "ar@acme.test", "#0f5bd8"
     )
-    assert saved.payment_instructions == "IBAN DE89 3704 0044 0532 0130 00"
+    tenant.refresh_from_db()
+    assert tenant.payment_instructions == "IBAN DE89 3704 0044 0532 0130 00"
     page = client.get(url(tenant)).content.decode()
     assert "Reminder settings saved." in page
     checked = re.findall(r'name="send_weekdays" value="(\d)"[^>]*checked', page)
@@ -361,7 +363,10 @@ def test_a_test_email_shows_the_tenants_sender_and_branding_through_its_account(
     set_provider_account(tenant, "email", {"backend": "anymail.backends.test.EmailBackend"})
     ReminderSettings.objects.filter(tenant=tenant).update(
         sender_name="Acme AR", sender_email="ar@acme.test", reply_to="books@acme.test",
-        brand_color="#aa3300", payment_instructions="IBAN DE89 3704 0044 0532 0130 00",
+        brand_color="#aa3300",
+    )
+    Tenant.objects.filter(pk=tenant.pk).update(
+        payment_instructions="IBAN DE89 3704 0044 0532 0130 00"
     )
     client.force_login(owner)
     response = client.post(url(tenant), {"section": "email_sample"}, follow=True)

@@ -16,17 +16,17 @@ from django.db import connection
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 
-import reminders.receivers  # noqa: F401  (connects the anymail receivers)
+import reminders.channels.email.webhooks  # noqa: F401  (connects the anymail receivers)
 from collections_app.events import Kind
 from collections_app.models import PromiseToPay, Task, TimelineEvent
-from kapittx.models import Tenant
+from kapittx.onboarding import create_tenant
 from receivables.models import Contact, Customer
-from reminders import delivery
-from reminders.channels import voice
-from reminders.channels.email import unsubscribe_token
+from reminders.channels.accounts import provider_config, set_provider_account
+from reminders.channels.email.tenant_webhooks import webhook_urls
+from reminders.channels.email.unsubscribe import unsubscribe_token
+from reminders.channels.voice import call as voice
 from reminders.models import DeliveryEvent, Dispatch, DispatchStatus
-from reminders.secrets import provider_config, set_provider_account
-from reminders.tenant_webhooks import webhook_urls
+from reminders.outbox import outcomes
 from tests.reminders.fakes import make_contact, make_customer, make_dispatch, twilio_post
 
 PUBLIC = "https://ar.example.com"
@@ -332,7 +332,7 @@ def test_stop_on_the_platform_account_reaches_tenants_without_their_own(
     client, accounts, contact, settings
 ):
     settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC" + "p" * 32, "platform"
-    initech = Tenant.objects.create(name="Initech", slug="initech")
+    initech = create_tenant("initech", "Initech")
     shared = make_contact(make_customer(initech, "I-1"))
 
     text_in(client, "STOP", sid=settings.TWILIO_ACCOUNT_SID, token="platform")
@@ -851,7 +851,7 @@ def test_the_same_event_racing_in_twice_is_kept_once(postgres, tenant, contact):
     def deliver_event() -> bool:
         start.wait()
         try:
-            return delivery.record_event(
+            return outcomes.record_event(
                 provider="email",
                 event_id="race",
                 event_type="delivered",

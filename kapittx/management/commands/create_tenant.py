@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from kapittx.actions import create_tenant, describe
+from kapittx.actions import describe
+from kapittx.onboarding import create_tenant
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ from django.core.management.base import BaseCommand, CommandError
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import Customer
-from reminders import engine
 from reminders.models import Segment
-from reminders.segments import segment_members
+from reminders.outbox.preview import preview
+from reminders.setup.segments import segment_members
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             if customer is None:
                 raise CommandError(f"No customer {opts['customer']!r} in {tenant.slug}.")
             customers = [customer.pk]
-        upcoming = engine.preview(tenant, opts["days"], customers=customers)
+        upcoming = preview(tenant, opts["days"], customers=customers)
         names = dict(
             scoped(Customer, tenant)
             .filter(pk__in={p.item.customer_id for p in upcoming})

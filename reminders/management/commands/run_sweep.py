@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kapittx.models import Tenant
-from reminders import engine, positions, sending
+from reminders.outbox import positions, release, sweep
 from reminders.tasks import enqueue
 
 
@@ -26,8 +26,8 @@ class Command(BaseCommand):
         for tenant in tenants:
             if not opts["dry_run"]:
                 positions.place_missing(tenant)
-            result = engine.sweep(tenant, now, dry_run=opts["dry_run"])
-            queued = 0 if opts["dry_run"] else sending.release(tenant, now, enqueue)
+            result = sweep.sweep(tenant, now, dry_run=opts["dry_run"])
+            queued = 0 if opts["dry_run"] else release.release(tenant, now, enqueue)
             self.stdout.write(
                 f"{tenant.slug}: {len(result.due)} due, {len(result.skipped)} skipped"
                 + ("" if opts["dry_run"] else f", {queued} queued")

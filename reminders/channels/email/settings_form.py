@@ -1,0 +1,86 @@
+"""The form of a tenant's own email provider account (on the reminder settings page)."""
+
+from secrets import token_urlsafe
+
+from django import forms
+
+from reminders.channels.account_form import AccountForm
+from reminders.channels.email.esps import ESP_REQUIRES, ESPS, SIGNING_KEYS, esp_of
+
+
+class EmailAccountForm(AccountForm):
+    SECRETS = ("api_key", "secret_key", "signing_key")
+    field_order = ["esp", "api_key", "secret_key", "sender_domain", "api_url", "signing_key"]
+
+    esp = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _b, _s) in ESPS.items()], label="Provider"
+    )
+    api_key = forms.CharField(
+        required=False, max_length=500, label="API key (Postmark: server token)"
+    )
+    secret_key = forms.CharField(required=False, max_length=500, label="Secret key (Mailjet)")
+    sender_domain = forms.CharField(
+        required=False,
+        max_length=253,
+        label="Sending domain (Mailgun)",
+        help_text="Empty: the domain of the sender address.",
+    )
+    api_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label="API address",
+        help_text="Only where the provider needs it: Postal, or Mailgun's EU region "
+        "(https://api.eu.mailgun.net/v3).",
+    )
+    signing_key = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Webhook signing key (Mailgun, Postal, Resend)",
+        help_text="These providers sign their delivery reports; without the key they cannot "
+        "be checked, and are not taken.",
+    )
+
+    def __init__(self, *args, stored: dict | None = None, **kwargs):
+        stored = stored or {}
+        esp = esp_of(stored)
+        secrets = (
+            {
+                "api_key": stored.get(ESPS[esp][2], ""),
+                "secret_key": stored.get("secret_key", ""),
+                "signing_key": stored.get(SIGNING_KEYS.get(esp, ""), ""),
+            }
+            if esp
+            else {}
+        )
+        super().__init__(*args, stored=secrets, **kwargs)
+        self.stored_esp = esp
+        # The secret of the tenant's own webhook addresses outlives changes of provider.
+        self.webhook_secret = stored.get("webhook_secret") or token_urlsafe(24)
+        if esp:
+            self.initial.setdefault("esp", esp)
+            for key in ("sender_domain", "api_url"):
+                self.initial.setdefault(key, stored.get(key, ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        esp = cleaned.get("esp")
+        if not esp:
+            return cleaned
+        if esp != self.stored_esp:
+            self.stored = {}
+        label, backend, secret_key_name = ESPS[esp]
+        config = {"backend": backend, secret_key_name: self._secret("api_key")}
+        if esp in ESP_REQUIRES["secret_key"]:
+            config["secret_key"] = self._secret("secret_key")
+        if esp in ESP_REQUIRES["api_url"] and not cleaned.get("api_url"):
+            self.add_error("api_url", f"{label} needs the address of its API.")
+        for key in ("sender_domain", "api_url"):
+            if cleaned.get(key):
+                config[key] = cleaned[key]
+        signing_key = cleaned.get("signing_key") or self.stored.get("signing_key")
+        if esp in SIGNING_KEYS and signing_key:
+            config[SIGNING_KEYS[esp]] = signing_key
+        config["webhook_secret"] = self.webhook_secret
+        cleaned["config"] = config
+        return cleaned

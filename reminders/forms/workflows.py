@@ -1,0 +1,109 @@
+"""Forms of the workflow pages: a workflow's options and its table of steps."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+
+from kapittx.models import Tenant
+from kapittx.tenancy import scoped
+from reminders.forms.common import template_keys
+from reminders.models import Step, Workflow
+
+
+class WorkflowForm(forms.ModelForm):
+    class Meta:
+        model = Workflow
+        fields = ["name", "is_default", "per_invoice", "repeat_every_days", "repeat_max_times"]
+        labels = {
+            "is_default": "Default workflow",
+            "per_invoice": "One message per invoice",
+            "repeat_every_days": "Repeat the last step every … days",
+            "repeat_max_times": "… at most this many times",
+        }
+
+    def __init__(self, *args, tenant: Tenant, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.was_default = bool(self.instance.pk and self.instance.is_default)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = scoped(Workflow, self.tenant).filter(name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError("Another workflow already has this name.")
+        return name
+
+    def clean_is_default(self) -> bool:
+        is_default = self.cleaned_data["is_default"]
+        if self.was_default and not is_default:
+            # Customers outside every segment follow the default; there is always one.
+            raise ValidationError("Make another workflow the default instead.")
+        return is_default
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("repeat_max_times") and not data.get("repeat_every_days"):
+            self.add_error("repeat_every_days", "Say how many days apart the repeats are.")
+        return data
+
+
+class StepForm(forms.ModelForm):
+    template_key = forms.ChoiceField(label="Template")
+
+    class Meta:
+        model = Step
+        fields = ["offset_days", "channel", "template_key", "tone", "min_amount"]
+        labels = {"offset_days": "Day", "min_amount": "Min. amount"}
+        widgets = {
+            "offset_days": forms.NumberInput(attrs={"class": "short"}),
+            "min_amount": forms.NumberInput(attrs={"class": "short", "step": "0.01"}),
+        }
+
+    def __init__(self, *args, keys: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A blank first choice keeps the empty extra row unchanged, so it is not validated.
+        choices = [("", "---------")] + [(key, key) for key in keys]
+        current = self.instance.template_key
+        if current and current not in keys:
+            # Keep showing a step whose template was removed rather than silently change it.
+            choices.append((current, f"{current} (missing)"))
+        self.fields["template_key"].choices = choices
+
+
+class BaseStepFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, tenant: Tenant, **kwargs) -> None:
+        self.tenant = tenant
+        self.keys = template_keys(tenant)
+        kwargs.setdefault("queryset", scoped(Step, tenant))
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict:
+        return {**super().get_form_kwargs(index), "keys": self.keys}
+
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            slot = (form.cleaned_data.get("offset_days"), form.cleaned_data.get("channel"))
+            if None in slot:
+                continue
+            if slot in seen:
+                raise ValidationError(
+                    f"Two steps send by {slot[1]} on day {slot[0]}; keep one of them."
+                )
+            seen.add(slot)
+
+    def save_new(self, form: forms.ModelForm, commit: bool = True) -> Step:
+        form.instance.tenant = self.tenant
+        return super().save_new(form, commit=commit)
+
+
+StepFormSet = inlineformset_factory(
+    Workflow, Step, form=StepForm, formset=BaseStepFormSet, extra=1, can_delete=True
+)

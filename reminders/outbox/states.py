@@ -1,0 +1,120 @@
+"""A reminder's statuses, the moves allowed between them, and the one function that moves.
+
+Every status change of a Dispatch goes through :func:`move`: one conditional UPDATE that
+changes only rows whose status is still one the move may start from, so two workers, a
+webhook racing a worker, or a member racing the release can never move a reminder backwards
+or twice. The sweep creates reminders (``add``); nothing else writes a status.
+"""
+
+from collections.abc import Collection, Iterable, Sequence
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.sql import UpdateQuery
+from django.utils import timezone
+
+from kapittx.bulk import insert_ignoring_conflicts
+from reminders.models import Dispatch, DispatchStatus
+
+S = DispatchStatus
+
+#: Waiting to leave: the release may still gate, defer or cancel them.
+PENDING = frozenset({S.PLANNED, S.QUEUED})
+#: Reached the provider (a delivery report or a reply may follow).
+WENT_OUT = frozenset({S.SENT, S.DELIVERED, S.OPENED, S.CLICKED, S.REPLIED, S.BOUNCED})
+#: Ended without leaving; a member may put them back in line.
+SENDABLE_AGAIN = frozenset({S.FAILED, S.BLOCKED, S.CANCELLED})
+#: Statuses shown with their reason (or error) beside them.
+EXPLAINED = frozenset({S.BLOCKED, S.SKIPPED, S.FAILED, S.CANCELLED, S.BOUNCED})
+#: Delivery reports only move a reminder up this ladder: a late "delivered" never undoes
+#: "opened".
+LADDER = (S.SENT, S.DELIVERED, S.OPENED, S.CLICKED, S.REPLIED)
+
+#: status → the statuses a reminder may move to it from.
+MOVES: dict[str, frozenset[str]] = {
+    # Deferred by the gate (planned → planned), retried or rate-limited by a worker, or put
+    # back in line by a member.
+    S.PLANNED: frozenset({S.PLANNED, S.SENDING, *SENDABLE_AGAIN}),
+    # Released to a worker; a queued one nobody claimed is handed out again.
+    S.QUEUED: frozenset({S.PLANNED, S.QUEUED}),
+    S.SENDING: frozenset({S.QUEUED}),
+    S.SENT: frozenset({S.SENDING}),
+    # From "sent" on only: a report racing the worker's own "sent" must not take the
+    # reminder away from the worker still sending it.
+    **{status: frozenset(LADDER[: LADDER.index(status)]) for status in LADDER[1:]},
+    # Bounced and failed end a reminder, but only one the provider had not confirmed read.
+    S.BOUNCED: frozenset({S.SENT, S.DELIVERED}),
+    S.FAILED: frozenset({S.SENDING, S.SENT, S.DELIVERED}),
+    S.BLOCKED: frozenset({S.PLANNED}),
+    S.CANCELLED: frozenset({S.PLANNED, S.QUEUED, S.SENDING}),
+    S.SKIPPED: frozenset({S.PLANNED}),
+}
+
+
+def can_move(status: str, to: str) -> bool:
+    return status in MOVES[to]
+
+
+def move(
+    tenant_id: int,
+    ids: Collection[int],
+    to: str,
+    *,
+    among: Iterable[str] | None = None,
+    where: Q | None = None,
+    **changes,
+) -> list[int]:
+    """Move the dispatches ``ids`` to ``to``, with ``changes`` to other fields; return the
+    ids that moved.
+
+    Only dispatches whose status is a legal start for ``to`` (narrowed to ``among`` when
+    given) and that match ``where`` change; the rest are left as they are.
+    """
+    sources = MOVES[to] if among is None else frozenset(among)
+    if not sources <= MOVES[to]:
+        raise ValueError(f"cannot move a dispatch from {sorted(sources - MOVES[to])} to {to}")
+    if not ids:
+        return []
+    rows = Dispatch.objects.filter(tenant_id=tenant_id, pk__in=list(ids), status__in=sources)
+    if where is not None:
+        rows = rows.filter(where)
+    query = rows.query.chain(UpdateQuery)
+    query.add_update_values({"status": to, "updated_at": timezone.now(), **changes})
+    sql, params = query.get_compiler(rows.db).as_sql()
+    # RETURNING says which rows moved (PostgreSQL, and SQLite since 3.35).
+    pk = connection.ops.quote_name(Dispatch._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {pk}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def move_one(dispatch: Dispatch, to: str, **options) -> bool:
+    """Move one dispatch (see :func:`move`); on success its ``status`` is ``to`` too."""
+    moved = bool(move(dispatch.tenant_id, [dispatch.pk], to, **options))
+    if moved:
+        dispatch.status = to
+    return moved
+
+
+#: The columns of a new dispatch row, in the order ``add`` takes them.
+NEW_COLUMNS = [
+    "tenant", "key", "customer", "workflow", "step", "repeat", "channel", "tone",
+    "template_key", "status", "reason", "due_at", "send_after", "recipient", "language",
+    "subject", "body_html", "body_text", "provider_message_id", "attempts", "error",
+    "created_at", "updated_at",
+]
+#: What a new dispatch may start as: planned, or skipped when a later step overtook it.
+INITIAL = frozenset({S.PLANNED, S.SKIPPED})
+
+
+def add(rows: Sequence[tuple]) -> None:
+    """Insert new dispatches (values in ``NEW_COLUMNS`` order); a key that exists stays."""
+    status_at = NEW_COLUMNS.index("status")
+    if any(row[status_at] not in INITIAL for row in rows):
+        raise ValueError(f"a new dispatch starts as one of {sorted(INITIAL)}")
+    insert_ignoring_conflicts(Dispatch, NEW_COLUMNS, rows)
+
+
+def create(**fields) -> Dispatch:
+    """Create one dispatch; it starts planned."""
+    return Dispatch.objects.create(status=S.PLANNED, **fields)

@@ -1,0 +1,112 @@
+"""The outbox pages: every reminder, filtered; one reminder, what it said and what became of
+it; cancelling one before it leaves or sending one again."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from kapittx.roles import Perm
+from kapittx.tenancy import scoped, tenant_view
+from receivables.models import Customer
+from reminders.channels.registry import CHANNEL_CHOICES
+from reminders.models import DeliveryEvent, Dispatch, DispatchInvoice, DispatchStatus
+from reminders.outbox import states
+from reminders.outbox.manual import cancel_dispatch, send_again
+from reminders.views.common import to_int
+
+OUTBOX_PAGE_SIZE = 50
+
+
+@tenant_view(Perm.VIEW_RECEIVABLES)
+def outbox(request: HttpRequest) -> HttpResponse:
+    """List the tenant's reminders, newest first, filtered by status, channel and customer."""
+    tenant = request.tenant
+    dispatches = scoped(Dispatch, tenant).select_related("customer")
+    status = request.GET.get("status", "")
+    if status in DispatchStatus.values:
+        dispatches = dispatches.filter(status=status)
+    channel = request.GET.get("channel", "")
+    if channel in dict(CHANNEL_CHOICES):
+        dispatches = dispatches.filter(channel=channel)
+    customer = None
+    if customer_id := to_int(request.GET.get("customer")):
+        customer = get_object_or_404(scoped(Customer, tenant), pk=customer_id)
+        dispatches = dispatches.filter(customer=customer)
+    query = request.GET.get("q", "").strip()
+    if query:
+        dispatches = dispatches.filter(
+            Q(customer__name__icontains=query) | Q(recipient__icontains=query)
+        )
+    page = Paginator(dispatches, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "reminders/outbox.html",
+        {
+            "page": page,
+            "status": status,
+            "channel": channel,
+            "customer": customer,
+            "query": query,
+            "statuses": DispatchStatus.choices,
+            "channels": CHANNEL_CHOICES,
+            "explained": states.EXPLAINED,
+            "filter_query": params.urlencode(),
+        },
+    )
+
+
+@tenant_view(Perm.VIEW_RECEIVABLES)
+def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    """Show exactly what one reminder said, to whom, about which invoices, and what became of it."""
+    tenant = request.tenant
+    dispatch = get_object_or_404(
+        scoped(Dispatch, tenant).select_related("customer", "workflow", "step", "contact"),
+        pk=dispatch_id,
+    )
+    return render(
+        request,
+        "reminders/dispatch_detail.html",
+        {
+            "dispatch": dispatch,
+            "lines": scoped(DispatchInvoice, tenant)
+            .filter(dispatch=dispatch)
+            .select_related("invoice"),
+            "events": scoped(DeliveryEvent, tenant).filter(dispatch=dispatch),
+            "explained": states.EXPLAINED,
+            "can_act": request.membership.can(Perm.RUN_COLLECTIONS),
+            "cancellable": dispatch.status in states.PENDING,
+            "sendable_again": dispatch.status in states.SENDABLE_AGAIN,
+        },
+    )
+
+
+@tenant_view(Perm.RUN_COLLECTIONS)
+@require_POST
+def dispatch_cancel(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    """Stop a reminder that has not left yet."""
+    dispatch = get_object_or_404(scoped(Dispatch, request.tenant), pk=dispatch_id)
+    if cancel_dispatch(dispatch, request.user):
+        messages.success(request, "Reminder cancelled; it will not be sent.")
+    else:
+        messages.error(request, "Too late to cancel: this reminder is being sent or has left.")
+    return redirect("dispatch_detail", tenant_slug=request.tenant.slug, dispatch_id=dispatch.pk)
+
+
+@tenant_view(Perm.RUN_COLLECTIONS)
+@require_POST
+def dispatch_send_again(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    """Put a failed, blocked or cancelled reminder back in line."""
+    dispatch = get_object_or_404(scoped(Dispatch, request.tenant), pk=dispatch_id)
+    if send_again(dispatch, request.user):
+        messages.success(
+            request, "Reminder back in line: it goes out at the next allowed moment, once the "
+            "contact rules allow it.",
+        )
+    else:
+        messages.error(request, "Only failed, blocked or cancelled reminders can be sent again.")
+    return redirect("dispatch_detail", tenant_slug=request.tenant.slug, dispatch_id=dispatch.pk)
