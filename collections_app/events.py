@@ -12,6 +12,7 @@ from receivables.models import Customer
 class Kind:
     REMINDER_SENT = "reminder_sent"  # a dispatch left through its channel
     REMINDER_FAILED = "reminder_failed"  # a dispatch failed for good
+    REMINDER_INTERRUPTED = "reminder_interrupted"  # its worker stopped mid-call; may have left
     REMINDER_CANCELLED = "reminder_cancelled"  # a member stopped a pending dispatch
     REMINDER_SENT_AGAIN = "reminder_sent_again"  # a member put a dispatch back in line
     REMINDER_REQUESTED = "reminder_requested"  # a member sent a reminder by hand

@@ -177,9 +177,11 @@ class DispatchStatus(models.TextChoices):
     BLOCKED = "blocked", "Blocked"  # a contact rule stopped it; the reason says which
     CANCELLED = "cancelled", "Cancelled"  # nothing left to chase when its moment came
     SKIPPED = "skipped", "Skipped"  # an older step overtaken while the sweep was not running
+    # The worker stopped while the provider was being called: it may have left, so it is not
+    # sent again by itself; a member checks and may send it again.
+    INTERRUPTED = "interrupted", "Interrupted"
 
 
-PENDING_STATUSES = (DispatchStatus.PLANNED, DispatchStatus.QUEUED)
 #: Part of the key of a reminder a member sent by hand: no step planned it, and the sweep
 #: never supersedes it.
 MANUAL_KEY = ":manual:"
@@ -227,6 +229,14 @@ class Dispatch(TenantOwned):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker claimed it to send it."
+    )
+    provider_called_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="The moment just before the provider was called: set, the message may have "
+        "left even if the worker stopped before it heard back.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -240,6 +250,11 @@ class Dispatch(TenantOwned):
                 fields=["tenant", "status", "send_after"],
                 condition=Q(status__in=["planned", "queued"]),
                 name="dispatch_pending",
+            ),
+            models.Index(
+                fields=["tenant", "claimed_at"],
+                condition=Q(status="sending"),
+                name="dispatch_sending",
             ),
             models.Index(fields=["tenant", "customer", "created_at"], name="dispatch_tenant_cust"),
             models.Index(

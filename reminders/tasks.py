@@ -1,9 +1,9 @@
 """Celery tasks for reminders. Every task takes the tenant's id; none relies on a global tenant.
 
-Beat sends ``tick`` every minute; it fans out one ``sweep_tenant`` per tenant. A sweep plans
-and releases; released dispatches go to their channel's queue as ``send_dispatches``
-batches.
-Tasks are acknowledged late and are idempotent, so a redelivered message does no harm.
+Beat sends ``tick`` every minute; it fans out one ``sweep_tenant`` per tenant. A sweep
+settles reminders a dead worker left behind, plans and releases; released dispatches go to
+their channel's queue as ``send_dispatches`` batches. Tasks are acknowledged late and are
+idempotent, so a redelivered message does no harm.
 """
 
 from celery import shared_task
@@ -13,7 +13,13 @@ from kapittx.models import Tenant
 from kapittx.tenancy import tenant_for_task
 from reminders.channels.registry import CHANNELS
 from reminders.models import Dispatch
-from reminders.outbox import positions, release, send, sweep
+from reminders.outbox import positions, reconcile, release, send, sweep
+
+#: A send batch is stopped after this many seconds (soft: the task is asked to stop; hard:
+#: the worker process is replaced). Shorter than ``reconcile.LEASE``, so a reminder still
+#: "sending" after the lease belongs to no live worker.
+SEND_TIME_LIMIT = 600
+SEND_SOFT_TIME_LIMIT = 540
 
 
 def queue_for(channel: str) -> str:
@@ -51,21 +57,29 @@ def place_missing() -> int:
 
 @shared_task(name="reminders.sweep_tenant", ignore_result=True, acks_late=True)
 def sweep_tenant(tenant_id: int) -> dict:
-    """Plan the tenant's due reminders and release those whose moment has come."""
+    """Settle what dead workers left, plan the tenant's due reminders and release those
+    whose moment has come."""
     tenant = tenant_for_task(tenant_id)
     now = timezone.now()
+    reconcile.reconcile(tenant.pk, now)
     result = sweep.sweep(tenant, now)
     queued = release.release(tenant, now, enqueue)
     return {"planned": len(result.due), "skipped": len(result.skipped), "queued": queued}
 
 
-@shared_task(name="reminders.send_dispatch", ignore_result=True, acks_late=True)
+@shared_task(
+    name="reminders.send_dispatch", ignore_result=True, acks_late=True,
+    time_limit=SEND_TIME_LIMIT, soft_time_limit=SEND_SOFT_TIME_LIMIT,
+)
 def send_dispatch(tenant_id: int, dispatch_id: int) -> str:
     """Send one dispatch; a second run for the same id finds it claimed and does nothing."""
     return send.deliver(tenant_id, dispatch_id)
 
 
-@shared_task(name="reminders.send_dispatches", ignore_result=True, acks_late=True)
+@shared_task(
+    name="reminders.send_dispatches", ignore_result=True, acks_late=True,
+    time_limit=SEND_TIME_LIMIT, soft_time_limit=SEND_SOFT_TIME_LIMIT,
+)
 def send_dispatches(tenant_id: int, dispatch_ids: list[int]) -> dict:
     """Send a batch of dispatches; ids already claimed elsewhere are left alone."""
     return send.deliver_many(tenant_id, dispatch_ids)

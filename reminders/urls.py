@@ -29,6 +29,7 @@ urlpatterns = [
     path("segments/match-count/", segments.segment_match_count, name="segment_match_count"),
     path("segments/<int:segment_id>/", segments.segment_edit, name="segment_edit"),
     path("outbox/", outbox.outbox, name="outbox"),
+    path("attention/", outbox.reminders_attention, name="reminders_attention"),
     path("outbox/<int:dispatch_id>/", outbox.dispatch_detail, name="dispatch_detail"),
     path("outbox/<int:dispatch_id>/cancel/", outbox.dispatch_cancel, name="dispatch_cancel"),
     path(

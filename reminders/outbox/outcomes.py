@@ -33,7 +33,9 @@ def advance(dispatch: Dispatch, status: str, error: str = "") -> bool:
     if status == S.FAILED:
         # A report of failure ends a reminder the provider had; the worker's own failures
         # go through the send path.
-        return states.move_one(dispatch, status, among=[S.SENT, S.DELIVERED], error=error)
+        return states.move_one(
+            dispatch, status, among=[S.SENT, S.DELIVERED, S.INTERRUPTED], error=error
+        )
     return states.move_one(dispatch, status, **({"error": error} if error else {}))
 
 

@@ -1,18 +1,25 @@
 """What a worker runs: claim queued reminders, compose each message, call the channel.
 
-``deliver_many`` claims the dispatches with one conditional move (so a second worker, or a
-redelivered task, finds nothing left to do), composes each message onto its row, calls the
-channel adapter and stores the provider's ids before the task is acknowledged.
+``deliver_many`` claims the dispatches with one conditional move, so a second worker or a
+redelivered task finds nothing left to do. Each message is composed and stored before any
+provider is called. Then, one reminder at a time, the moment just before the call is
+recorded, the channel is called, and the outcome is written at once — so a worker that dies
+mid-batch leaves each reminder either sent, provably never handed to the provider (the
+reconciler sends it again), or marked as possibly sent (it becomes "interrupted"), never
+lost and never sent twice. A reminder that cannot be composed or sent fails on its own; the
+rest of the batch goes on.
 """
 
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.db.models import F, prefetch_related_objects
+from django.db import transaction
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 
 from collections_app import events
+from collections_app.rules.holds import disputed_invoices
 from kapittx.bulk import update_rows
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
@@ -21,6 +28,7 @@ from reminders.channels.base import AddressRefused, ChannelError
 from reminders.channels.registry import adapter_class
 from reminders.messages.compose import compose, latest_promises
 from reminders.messages.render import pick_template
+from reminders.messages.sandbox import TemplateError
 from reminders.models import Dispatch, DispatchInvoice, DispatchStatus, Template
 from reminders.outbox import states, throttle
 from reminders.outbox.batch_memo import batch_scope
@@ -43,7 +51,8 @@ COMPOSED_FIELDS = ["contact", "recipient", "language", "subject", "body_html", "
 def _claim(tenant_id: int, dispatch_ids: Sequence[int], now: datetime) -> list[Dispatch]:
     """Claim the still-queued ones among ``dispatch_ids``; each can be claimed only once."""
     claimed = states.move(
-        tenant_id, dispatch_ids, S.SENDING, attempts=F("attempts") + 1
+        tenant_id, dispatch_ids, S.SENDING, among=[S.QUEUED], attempts=F("attempts") + 1,
+        claimed_at=now, provider_called_at=None,
     )
     dispatches = list(
         Dispatch.objects.filter(pk__in=claimed)
@@ -63,14 +72,19 @@ def _claim(tenant_id: int, dispatch_ids: Sequence[int], now: datetime) -> list[D
 
 
 def _open_invoices(tenant_id: int, dispatches: list[Dispatch]) -> dict[int, list[Invoice]]:
-    lines = scoped(DispatchInvoice, tenant_id).filter(
-        dispatch__in=dispatches
-    ).values_list("dispatch_id", "invoice_id")
+    """Return each dispatch's invoices still owed and not disputed, oldest due first."""
+    lines = list(
+        scoped(DispatchInvoice, tenant_id)
+        .filter(dispatch__in=dispatches)
+        .values_list("dispatch_id", "invoice_id")
+    )
+    wanted = {invoice_id for _, invoice_id in lines}
+    # An invoice disputed since the reminder was planned is left out of it, and out of its
+    # totals; the gate holds a reminder whose every invoice is disputed.
+    disputed = disputed_invoices(tenant_id, wanted)
     invoices = {
         invoice.pk: invoice
-        for invoice in scoped(Invoice, tenant_id)
-        .open()
-        .filter(pk__in={invoice_id for _, invoice_id in lines})
+        for invoice in scoped(Invoice, tenant_id).open().filter(pk__in=wanted - disputed)
     }
     result: dict[int, list[Invoice]] = {}
     for dispatch_id, invoice_id in lines:
@@ -99,6 +113,18 @@ def _compose_onto(dispatch: Dispatch, invoices: list[Invoice], promise, now: dat
     dispatch.body_html, dispatch.body_text = message.body_html, message.body_text
 
 
+def _why_not(exc: Exception) -> ChannelError:
+    """Return why a message could not be composed, as a permanent error of its dispatch."""
+    if isinstance(exc, ChannelError):
+        return exc
+    if isinstance(exc, TemplateError):
+        reasons = "; ".join(f"{part}: {' '.join(msgs)}" for part, msgs in exc.message_dict.items())
+        return ChannelError(f"The template does not render for this customer: {reasons}",
+                            permanent=True)
+    return ChannelError(f"The message could not be composed: {type(exc).__name__}: {exc}",
+                        permanent=True)
+
+
 def deliver(tenant_id: int, dispatch_id: int) -> str:
     """Send one queued dispatch; safe to run twice for the same id. Return its new status."""
     return deliver_many(tenant_id, [dispatch_id])[dispatch_id]
@@ -107,9 +133,7 @@ def deliver(tenant_id: int, dispatch_id: int) -> str:
 def deliver_many(tenant_id: int, dispatch_ids: Sequence[int]) -> dict[int, str]:
     """Send queued dispatches of one tenant; return each one's new status.
 
-    Safe to run twice for the same ids: what another run claimed is "not claimed" here. The
-    composed messages are stored before any provider is called, and the providers' ids
-    before this returns (and so before the task is acknowledged).
+    Safe to run twice for the same ids: what another run claimed is "not claimed" here.
     """
     outcome = dict.fromkeys(dispatch_ids, "not claimed")
     now = timezone.now()
@@ -140,38 +164,65 @@ def deliver_many(tenant_id: int, dispatch_ids: Sequence[int]) -> dict[int, str]:
                 _compose_onto(
                     dispatch, invoices[dispatch.pk], promises.get(dispatch.customer_id), now
                 )
-            except ChannelError as exc:
-                outcome[dispatch.pk] = _failed(dispatch, exc, now)
+            except Exception as exc:  # one reminder's trouble stays its own
+                if not isinstance(exc, ChannelError | TemplateError):
+                    log.exception("dispatch %s: could not compose the message", dispatch.pk)
+                outcome[dispatch.pk] = _failed(dispatch, _why_not(exc), now)
                 continue
             dispatch.updated_at = now
             composed.append(dispatch)
         update_rows(Dispatch, [*COMPOSED_FIELDS, "updated_at"], composed)
         adapters: dict[str, object] = {}
-        sent = []
         for dispatch in composed:
             adapter = adapters.setdefault(dispatch.channel, adapter_class(dispatch.channel)())
-            try:
-                result = adapter.send(dispatch)
-            except ChannelError as exc:
-                outcome[dispatch.pk] = _failed(dispatch, exc, now)
-                continue
-            states.move_one(
-                dispatch, S.SENT, among=[S.SENDING],
-                provider_message_id=result.provider_message_id, sent_at=now, error="", reason="",
-            )
-            sent.append(dispatch)
-            outcome[dispatch.pk] = S.SENT
-        events.record_many(
-            (
+            outcome[dispatch.pk] = _call(adapter, dispatch, now)
+    return outcome
+
+
+def _call(adapter, dispatch: Dispatch, now: datetime) -> str:
+    """Call the provider for one composed dispatch and write the outcome; return it."""
+    # Recorded (and committed) before the call: after a crash, a reminder without this mark
+    # provably never reached the provider.
+    if not _mark_calling(dispatch):
+        return "not claimed"
+    try:
+        result = adapter.send(dispatch)
+    except ChannelError as exc:
+        return _failed(dispatch, exc, now)
+    except Exception as exc:
+        # The provider may or may not have taken it: it must not go again by itself.
+        log.exception("dispatch %s: the channel failed unexpectedly", dispatch.pk)
+        states.move_one(
+            dispatch, S.INTERRUPTED, among=[S.SENDING],
+            reason="the channel failed while sending; it may have left",
+            error=f"{type(exc).__name__}: {exc}"[:1000],
+        )
+        return S.INTERRUPTED
+    with transaction.atomic():
+        moved = states.move_one(
+            dispatch, S.SENT, provider_message_id=result.provider_message_id, sent_at=now,
+            error="", reason="",
+        )
+        if moved:
+            events.record(
                 dispatch.customer,
                 events.Kind.REMINDER_SENT,
                 f"{dispatch.get_tone_display()} reminder sent by {dispatch.get_channel_display()}"
                 + (f" to {dispatch.recipient}" if dispatch.recipient else ""),
-                {"dispatch_id": dispatch.pk},
+                dispatch_id=dispatch.pk,
             )
-            for dispatch in sent
+    return S.SENT
+
+
+def _mark_calling(dispatch: Dispatch) -> bool:
+    """Record the moment before the provider is called; False if the reminder is no longer
+    this worker's (the reconciler gave it back, or a member cancelled it)."""
+    return bool(
+        states.move(
+            dispatch.tenant_id, [dispatch.pk], S.SENDING, among=[S.SENDING],
+            where=Q(provider_called_at__isnull=True), provider_called_at=timezone.now(),
         )
-    return outcome
+    )
 
 
 def _failed(dispatch: Dispatch, exc: ChannelError, now: datetime) -> str:
@@ -181,17 +232,18 @@ def _failed(dispatch: Dispatch, exc: ChannelError, now: datetime) -> str:
         # after ``send_after`` hands the dispatch out again.
         states.move_one(
             dispatch, S.PLANNED, among=[S.SENDING], send_after=now + RETRY_AFTER[attempts - 1],
-            error=exc.message,
+            error=exc.message, provider_called_at=None,
         )
         log.warning("dispatch %s: transient error, retrying: %s", dispatch.pk, exc.message)
         return S.PLANNED
-    states.move_one(dispatch, S.FAILED, among=[S.SENDING], error=exc.message)
-    events.record(
-        dispatch.customer,
-        events.Kind.REMINDER_FAILED,
-        f"{dispatch.get_channel_display()} reminder failed: {exc.message}",
-        dispatch_id=dispatch.pk,
-    )
+    with transaction.atomic():
+        if states.move_one(dispatch, S.FAILED, among=[S.SENDING], error=exc.message[:1000]):
+            events.record(
+                dispatch.customer,
+                events.Kind.REMINDER_FAILED,
+                f"{dispatch.get_channel_display()} reminder failed: {exc.message}",
+                dispatch_id=dispatch.pk,
+            )
     if isinstance(exc, AddressRefused) and dispatch.contact_id:
         mark_contact_invalid(dispatch, exc.message)
     return S.FAILED

@@ -22,10 +22,12 @@ S = DispatchStatus
 PENDING = frozenset({S.PLANNED, S.QUEUED})
 #: Reached the provider (a delivery report or a reply may follow).
 WENT_OUT = frozenset({S.SENT, S.DELIVERED, S.OPENED, S.CLICKED, S.REPLIED, S.BOUNCED})
-#: Ended without leaving; a member may put them back in line.
-SENDABLE_AGAIN = frozenset({S.FAILED, S.BLOCKED, S.CANCELLED})
+#: Did not leave, or may not have; a member may put them back in line.
+SENDABLE_AGAIN = frozenset({S.FAILED, S.BLOCKED, S.CANCELLED, S.INTERRUPTED})
 #: Statuses shown with their reason (or error) beside them.
-EXPLAINED = frozenset({S.BLOCKED, S.SKIPPED, S.FAILED, S.CANCELLED, S.BOUNCED})
+EXPLAINED = frozenset({S.BLOCKED, S.SKIPPED, S.FAILED, S.CANCELLED, S.BOUNCED, S.INTERRUPTED})
+#: Need a member's eye: the overview counts them.
+NEEDS_ATTENTION = frozenset({S.INTERRUPTED})
 #: Delivery reports only move a reminder up this ladder: a late "delivered" never undoes
 #: "opened".
 LADDER = (S.SENT, S.DELIVERED, S.OPENED, S.CLICKED, S.REPLIED)
@@ -37,17 +39,25 @@ MOVES: dict[str, frozenset[str]] = {
     S.PLANNED: frozenset({S.PLANNED, S.SENDING, *SENDABLE_AGAIN}),
     # Released to a worker; a queued one nobody claimed is handed out again.
     S.QUEUED: frozenset({S.PLANNED, S.QUEUED}),
-    S.SENDING: frozenset({S.QUEUED}),
-    S.SENT: frozenset({S.SENDING}),
+    # Claimed by a worker; still sending when the worker notes the moment it calls out.
+    S.SENDING: frozenset({S.QUEUED, S.SENDING}),
+    # An interrupted reminder did leave after all: its worker finished late, or the provider
+    # reports it.
+    S.SENT: frozenset({S.SENDING, S.INTERRUPTED}),
     # From "sent" on only: a report racing the worker's own "sent" must not take the
     # reminder away from the worker still sending it.
-    **{status: frozenset(LADDER[: LADDER.index(status)]) for status in LADDER[1:]},
+    **{
+        status: frozenset({*LADDER[: LADDER.index(status)], S.INTERRUPTED})
+        for status in LADDER[1:]
+    },
     # Bounced and failed end a reminder, but only one the provider had not confirmed read.
-    S.BOUNCED: frozenset({S.SENT, S.DELIVERED}),
-    S.FAILED: frozenset({S.SENDING, S.SENT, S.DELIVERED}),
+    S.BOUNCED: frozenset({S.SENT, S.DELIVERED, S.INTERRUPTED}),
+    S.FAILED: frozenset({S.SENDING, S.SENT, S.DELIVERED, S.INTERRUPTED}),
     S.BLOCKED: frozenset({S.PLANNED}),
     S.CANCELLED: frozenset({S.PLANNED, S.QUEUED, S.SENDING}),
     S.SKIPPED: frozenset({S.PLANNED}),
+    # The worker stopped after the moment it called the provider (see ``reconcile``).
+    S.INTERRUPTED: frozenset({S.SENDING}),
 }
 
 

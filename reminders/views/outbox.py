@@ -3,7 +3,7 @@ it; cancelling one before it leaves or sending one again."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -110,3 +110,21 @@ def dispatch_send_again(request: HttpRequest, dispatch_id: int) -> HttpResponse:
     else:
         messages.error(request, "Only failed, blocked or cancelled reminders can be sent again.")
     return redirect("dispatch_detail", tenant_slug=request.tenant.slug, dispatch_id=dispatch.pk)
+
+
+@tenant_view(Perm.VIEW_RECEIVABLES)
+def reminders_attention(request: HttpRequest) -> HttpResponse:
+    """The overview's panel of reminders that need a member: interrupted ones, by status."""
+    counts = dict(
+        scoped(Dispatch, request.tenant)
+        .filter(status__in=states.NEEDS_ATTENTION)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    rows = [
+        (status, DispatchStatus(status).label, counts[status])
+        for status in sorted(states.NEEDS_ATTENTION)
+        if counts.get(status)
+    ]
+    return render(request, "reminders/attention.html", {"rows": rows})

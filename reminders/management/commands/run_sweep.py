@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kapittx.models import Tenant
-from reminders.outbox import positions, release, sweep
+from reminders.outbox import positions, reconcile, release, sweep
 from reminders.tasks import enqueue
 
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No tenant with slug {opts['tenant']!r}.")
         for tenant in tenants:
             if not opts["dry_run"]:
+                reconcile.reconcile(tenant.pk, now)
                 positions.place_missing(tenant)
             result = sweep.sweep(tenant, now, dry_run=opts["dry_run"])
             queued = 0 if opts["dry_run"] else release.release(tenant, now, enqueue)
