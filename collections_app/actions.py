@@ -18,6 +18,7 @@ from collections_app import events
 from collections_app.events import Kind
 from collections_app.models import Dispute, PromiseToPay, Task
 from kapittx.models import User
+from kapittx.money import rounded
 from kapittx.tenancy import scoped
 from receivables.models import Customer, Invoice
 
@@ -58,7 +59,7 @@ def promise_payment(
         currency=customer.currency if amount is not None else "",
         source=source,
     )
-    what = f"{amount} {customer.currency} " if amount is not None else ""
+    what = "" if amount is None else f"{rounded(amount, customer.currency)} {customer.currency} "
     events.record(
         customer,
         Kind.PROMISE_MADE,

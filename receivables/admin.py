@@ -1,6 +1,8 @@
 """Django admin for staff. Balances are read-only here: only the ledger service writes them."""
 
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from receivables.models import Allocation, Contact, CreditNote, Customer, Invoice, Payment
 
@@ -8,6 +10,8 @@ LEDGER_FIELDS = [
     "amount_paid", "amount_credited", "amount_written_off", "balance", "status", "paid_on",
     "written_off_on", "voided_on",
 ]
+#: What the ledger fixes when it creates an invoice: its owner and its amounts.
+INVOICE_FIELDS = ["tenant", "customer", "currency", "subtotal", "tax", "total"]
 
 
 class ContactInline(admin.TabularInline):
@@ -33,15 +37,31 @@ class CustomerAdmin(admin.ModelAdmin):
     inlines = [ContactInline]
 
 
+class InvoiceAdminForm(forms.ModelForm):
+    def clean(self) -> dict:
+        data = super().clean()
+        issued, due = data.get("issue_date"), data.get("due_date")
+        # The database refuses it too, but only with the constraint's name.
+        if issued and due and due < issued:
+            self.add_error("due_date", "The due date cannot be before the issue date.")
+        return data
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
+    """Invoices are created and their money changed only through ``receivables.ledger``; dates
+    and references may be corrected here (the reminders follow a changed invoice)."""
+
+    form = InvoiceAdminForm
     list_display = ["number", "tenant", "customer", "due_date", "currency", "total", "balance",
                     "status"]
     list_filter = ["tenant", "status", "currency"]
     search_fields = ["number", "external_id", "customer__name"]
-    readonly_fields = LEDGER_FIELDS + ["total"]
-    raw_id_fields = ["customer"]
+    readonly_fields = INVOICE_FIELDS + LEDGER_FIELDS
     inlines = [AllocationInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Payment)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from kapittx.localtime import local_today
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import Customer
@@ -20,8 +21,9 @@ HABIT_WINDOW_DAYS = 365
 def refresh_payment_habits(
     tenant: Tenant, customer: Customer | None = None, today: date | None = None
 ) -> None:
-    """Store average days late and share paid late for ``customer`` (or every customer)."""
-    today = today or timezone.localdate()
+    """Store average days late and share paid late for ``customer`` (or every customer), from
+    invoices paid in the year up to ``today`` (default: the tenant's own date now)."""
+    today = today or local_today(timezone.now(), tenant.time_zone)
     habits = payment_behaviour(
         tenant, since=today - timedelta(days=HABIT_WINDOW_DAYS), customer=customer
     )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max, Q, Sum
 
+from kapittx import money
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import (
@@ -26,7 +27,8 @@ from receivables.models import (
     Payment,
 )
 
-CENT = Decimal("0.01")
+#: Amounts are stored with 12 digits before the decimal point.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class LedgerError(ValueError):
@@ -46,18 +48,25 @@ class Split:
     amount: Decimal
 
 
-def _money(value, what: str) -> Decimal:
+def _money(value, what: str, currency: str) -> Decimal:
+    """Return ``value`` as an amount of ``currency``, exact to its minor units, or refuse it."""
     try:
         amount = Decimal(str(value))
     except ArithmeticError:
         raise LedgerError("invalid_amount", f"{what} is not a number: {value!r}.") from None
     if not amount.is_finite():
         raise LedgerError("invalid_amount", f"{what} is not a number: {value!r}.")
-    if amount != amount.quantize(CENT):
-        raise LedgerError("invalid_amount", f"{what} has more than two decimals: {amount}.")
+    places = money.decimals(currency)
+    if amount != amount.quantize(money.quantum(currency)):
+        units = f"{places} decimal{'s' if places != 1 else ''}" if places else "no decimals"
+        raise LedgerError(
+            "invalid_amount", f"{what} has more decimals than {currency} has ({units}): {amount}."
+        )
     if amount < 0:
         raise LedgerError("negative_amount", f"{what} cannot be negative: {amount}.")
-    return amount.quantize(CENT)
+    if abs(amount) >= MAX_AMOUNT:
+        raise LedgerError("invalid_amount", f"{what} is too large: {amount}.")
+    return amount.quantize(money.quantum(currency))
 
 
 def _lock_invoices(tenant_id: int, ids: Iterable[int]) -> dict[int, Invoice]:
@@ -139,8 +148,9 @@ def create_invoice(
     """Create an invoice for ``customer``; open unless ``draft``."""
     if customer.tenant_id != tenant.pk:
         raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
-    subtotal = _money(subtotal, "Subtotal")
-    tax = _money(tax, "Tax")
+    currency = (currency or customer.currency).upper()
+    subtotal = _money(subtotal, "Subtotal", currency)
+    tax = _money(tax, "Tax", currency)
     if due_date < issue_date:
         raise LedgerError("invalid_dates", "The due date cannot be before the issue date.")
     if scoped(Invoice, tenant).filter(number=number).exists():
@@ -155,7 +165,7 @@ def create_invoice(
         external_id=external_id,
         issue_date=issue_date,
         due_date=due_date,
-        currency=currency or customer.currency,
+        currency=currency,
         subtotal=subtotal,
         tax=tax,
         total=total,
@@ -196,14 +206,15 @@ def record_payment(
     """
     if customer.tenant_id != tenant.pk:
         raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
-    amount = _money(amount, "Payment amount")
+    currency = (currency or customer.currency).upper()
+    amount = _money(amount, "Payment amount", currency)
     if amount == 0:
         raise LedgerError("invalid_amount", "A payment must be more than zero.")
     payment = Payment.objects.create(
         tenant=tenant,
         customer=customer,
         amount=amount,
-        currency=currency or customer.currency,
+        currency=currency,
         received_on=received_on,
         reference=reference,
         method=method,
@@ -228,7 +239,8 @@ def record_credit_note(
     """Record a credit note and apply it like a payment."""
     if customer.tenant_id != tenant.pk:
         raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
-    amount = _money(amount, "Credit note amount")
+    currency = (currency or customer.currency).upper()
+    amount = _money(amount, "Credit note amount", currency)
     if amount == 0:
         raise LedgerError("invalid_amount", "A credit note must be more than zero.")
     if scoped(CreditNote, tenant).filter(number=number).exists():
@@ -238,7 +250,7 @@ def record_credit_note(
         customer=customer,
         number=number,
         amount=amount,
-        currency=currency or customer.currency,
+        currency=currency,
         issued_on=issued_on,
         reason=reason,
         unallocated=amount,
@@ -281,7 +293,9 @@ def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -
             invoice = locked.get(split.invoice.pk)
             if invoice is None:
                 raise LedgerError("wrong_tenant", "An invoice belongs to another tenant.")
-            plan.append((invoice, _money(split.amount, f"Amount for {invoice.number}")))
+            plan.append(
+                (invoice, _money(split.amount, f"Amount for {invoice.number}", invoice.currency))
+            )
         _check_plan(source, plan)
 
     allocations = [
@@ -326,14 +340,16 @@ def _check_plan(source: Payment | CreditNote, plan: list[tuple[Invoice, Decimal]
         if per_invoice[invoice.pk] > invoice.balance:
             raise LedgerError(
                 "over_allocation",
-                f"{per_invoice[invoice.pk]} is more than the {invoice.balance} "
-                f"left on invoice {invoice.number}.",
+                f"{money.rounded(per_invoice[invoice.pk], invoice.currency)} is more than the "
+                f"{money.rounded(invoice.balance, invoice.currency)} left on invoice "
+                f"{invoice.number}.",
             )
     wanted = sum(per_invoice.values(), ZERO)
     if wanted > source.unallocated:
         raise LedgerError(
             "over_allocation",
-            f"{wanted} is more than the {source.unallocated} left on the {_label(source)}.",
+            f"{money.rounded(wanted, source.currency)} is more than the "
+            f"{money.rounded(source.unallocated, source.currency)} left on the {_label(source)}.",
         )
 
 

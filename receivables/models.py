@@ -7,18 +7,23 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from kapittx.localtime import local_today
 from kapittx.models import TenantOwned, country_validator, currency_validator, validate_time_zone
+from kapittx.money import STORED_DECIMALS, rounded
+from receivables.phones import to_e164
 
 ZERO = Decimal("0.00")
 
 
 def money_field(**kwargs) -> models.DecimalField:
-    return models.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+    """An amount: 12 digits before the point and three after, exact in every ISO 4217
+    currency (the Kuwaiti dinar has three minor digits); see ``kapittx.money``."""
+    return models.DecimalField(max_digits=15, decimal_places=STORED_DECIMALS, **kwargs)
 
 
 class Customer(TenantOwned):
@@ -98,6 +103,22 @@ class Contact(TenantOwned):
 
     def __str__(self) -> str:
         return self.name or self.email or self.phone
+
+    def clean(self) -> None:
+        """Write the phone and WhatsApp numbers in E.164, national ones read as numbers of the
+        customer's country."""
+        try:
+            region = self.customer.country
+        except Customer.DoesNotExist:
+            region = ""
+        errors = {}
+        for field in ("phone", "whatsapp"):
+            try:
+                setattr(self, field, to_e164(getattr(self, field), region))
+            except ValidationError as exc:
+                errors[field] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
 
 
 class InvoiceStatus(models.TextChoices):
@@ -216,7 +237,7 @@ class Payment(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency} on {self.received_on}"
+        return f"{rounded(self.amount, self.currency)} {self.currency} on {self.received_on}"
 
 
 class CreditNote(TenantOwned):
@@ -274,4 +295,4 @@ class Allocation(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} to {self.invoice_id}"
+        return f"{self.amount.normalize():f} to {self.invoice_id}"

@@ -15,6 +15,7 @@ from django.db.models import Case, Count, DecimalField, F, Min, Q, Sum, Value, W
 from django.db.models.functions import TruncMonth
 
 from kapittx.models import Tenant
+from kapittx.money import STORED_DECIMALS
 from kapittx.tenancy import scoped
 from receivables.models import (
     ISSUED_STATUSES,
@@ -40,7 +41,7 @@ BUCKET_KEYS = [key for key, *_ in BUCKETS]
 COUNTBACK_MONTHS = 24
 
 ONE_DP = Decimal("0.1")
-MONEY = DecimalField(max_digits=18, decimal_places=2)
+MONEY = DecimalField(max_digits=18, decimal_places=STORED_DECIMALS)
 
 
 def _bucket_expression(as_of: date) -> Case:

@@ -33,7 +33,7 @@ class ReminderSettings(models.Model):
     send_until = models.TimeField(default=time(17, 0))
     skip_public_holidays = models.BooleanField(default=True)
     min_days_between = models.PositiveSmallIntegerField(
-        default=0,
+        default=3,
         validators=[MaxValueValidator(60)],
         help_text="Days a customer is left alone after a day they got a reminder (0: no "
         "limit). Reminders of one day go together; tasks for the team do not count.",
@@ -196,6 +196,11 @@ class Dispatch(TenantOwned):
     # them to NULL when those are deleted) rather than keys the database must check per row.
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=120)
+    voice = models.CharField(
+        max_length=40, blank=True, db_default="",
+        help_text="The customer's reminders of one day share it, and each lists the "
+        "invoices of all (see reminders.outbox.one_voice).",
+    )
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="dispatches")
     workflow = models.ForeignKey(
         Workflow, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False

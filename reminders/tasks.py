@@ -68,15 +68,6 @@ def sweep_tenant(tenant_id: int) -> dict:
 
 
 @shared_task(
-    name="reminders.send_dispatch", ignore_result=True, acks_late=True,
-    time_limit=SEND_TIME_LIMIT, soft_time_limit=SEND_SOFT_TIME_LIMIT,
-)
-def send_dispatch(tenant_id: int, dispatch_id: int) -> str:
-    """Send one dispatch; a second run for the same id finds it claimed and does nothing."""
-    return send.deliver(tenant_id, dispatch_id)
-
-
-@shared_task(
     name="reminders.send_dispatches", ignore_result=True, acks_late=True,
     time_limit=SEND_TIME_LIMIT, soft_time_limit=SEND_SOFT_TIME_LIMIT,
 )

@@ -1,8 +1,10 @@
 """Shared fixtures: every test gets a tenant with an owner and a teammate, and an outsider
-with a tenant of their own, so checking isolation costs one line."""
+with a tenant of their own, so checking isolation costs one line; the page tests get a
+reminder set-up in each (``mine`` and ``theirs``)."""
 
 import os
 import socket
+from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
@@ -12,6 +14,8 @@ from django.db import connection
 from kapittx.models import Membership, Tenant, User
 from kapittx.onboarding import create_tenant
 from kapittx.roles import Role
+from tests.reminders.pages import World, build_world, today
+from tests.reminders.scenario import make_customer, make_invoice
 
 PASSWORD = "correct-horse-battery"
 
@@ -78,3 +82,26 @@ def teammate(tenant) -> User:
 @pytest.fixture
 def outsider(other_tenant) -> User:
     return make_member(other_tenant, "owner@globex.test", Role.OWNER)
+
+
+# One reminder set-up per tenant, for the page tests (built by ``tests/reminders/pages.py``).
+
+
+@pytest.fixture
+def mine(tenant, owner, teammate) -> World:
+    return build_world(tenant, "Acme")
+
+
+@pytest.fixture
+def theirs(other_tenant, outsider) -> World:
+    return build_world(other_tenant, "Globex")
+
+
+@pytest.fixture
+def customers(mine):
+    """Three more customers: one in Austria, one owing 5,000, one tagged key-account."""
+    austria = make_customer(mine.tenant, "C-AT", country="AT")
+    rich = make_customer(mine.tenant, "C-BIG")
+    make_invoice(mine.tenant, rich, "BIG-1", today() + timedelta(days=20), "5000.00")
+    make_customer(mine.tenant, "C-KEY", tags=["key-account"])
+    return austria, rich

@@ -16,6 +16,7 @@ ROOT = Path(settings.BASE_DIR)
 APPS = ("kapittx", "receivables", "collections_app", "reminders", "integrations")
 #: A product module longer than this says why in its docstring ("long because …").
 MAX_MODULE_LINES = 400
+MAX_TEST_MODULE_LINES = 600
 
 
 def product_modules() -> list[Path]:
@@ -68,6 +69,16 @@ def test_product_modules_stay_readable(path):
         f"{dotted(path)} has {lines} lines; split it, or say in its docstring why it is "
         "long because …"
     )
+
+
+def test_test_modules_stay_readable():
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if (n := len(path.read_text().splitlines())) > MAX_TEST_MODULE_LINES
+    }
+    assert not long, f"test modules over {MAX_TEST_MODULE_LINES} lines: {long}"
+
 
 
 #: The one module that writes a reminder's status.

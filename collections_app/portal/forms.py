@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django import forms
 
+from kapittx.money import format_amount
 from receivables.models import Invoice
 
 #: How far ahead a customer may promise to pay from the page.
@@ -15,7 +16,8 @@ PAID_WITHIN_DAYS = 60
 
 class _InvoiceChoice(forms.ModelChoiceField):
     def label_from_instance(self, invoice: Invoice) -> str:
-        return f"{invoice.number} — {invoice.balance} {invoice.currency}, due {invoice.due_date}"
+        balance = format_amount(invoice.balance, invoice.currency)
+        return f"{invoice.number} — {balance} {invoice.currency}, due {invoice.due_date}"
 
 
 class _InvoicesChoice(forms.ModelMultipleChoiceField):

@@ -1,5 +1,7 @@
 """Forms of the workflow pages: a workflow's options and its table of steps."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
@@ -8,6 +10,12 @@ from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from reminders.forms.common import template_keys
 from reminders.models import Step, Workflow
+
+# Bounds a person means; beyond them a value is a typo (and may overflow its column).
+#: Days before and after the due date a step may come.
+MOST_DAYS_BEFORE, MOST_DAYS_AFTER = 365, 3650
+#: Days between repeats of the last step, and how often it may come back.
+MOST_DAYS_BETWEEN_REPEATS, MOST_REPEATS = 365, 52
 
 
 class WorkflowForm(forms.ModelForm):
@@ -42,9 +50,25 @@ class WorkflowForm(forms.ModelForm):
             raise ValidationError("Make another workflow the default instead.")
         return is_default
 
+    def clean_repeat_every_days(self) -> int | None:
+        days = self.cleaned_data["repeat_every_days"]
+        if days is not None and not 1 <= days <= MOST_DAYS_BETWEEN_REPEATS:
+            raise ValidationError(
+                f"Repeat every 1 to {MOST_DAYS_BETWEEN_REPEATS} days, or leave it empty for no "
+                "repeats."
+            )
+        return days
+
+    def clean_repeat_max_times(self) -> int:
+        times = self.cleaned_data["repeat_max_times"]
+        if times > MOST_REPEATS:
+            raise ValidationError(f"The last step comes back at most {MOST_REPEATS} times.")
+        return times
+
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("repeat_max_times") and not data.get("repeat_every_days"):
+        refused = "repeat_every_days" in self.errors
+        if data.get("repeat_max_times") and not data.get("repeat_every_days") and not refused:
             self.add_error("repeat_every_days", "Say how many days apart the repeats are.")
         return data
 
@@ -70,6 +94,25 @@ class StepForm(forms.ModelForm):
             # Keep showing a step whose template was removed rather than silently change it.
             choices.append((current, f"{current} (missing)"))
         self.fields["template_key"].choices = choices
+
+    def clean_offset_days(self) -> int:
+        days = self.cleaned_data["offset_days"]
+        if days < -MOST_DAYS_BEFORE:
+            raise ValidationError(
+                f"A step comes at most {MOST_DAYS_BEFORE} days before the due date."
+            )
+        if days > MOST_DAYS_AFTER:
+            raise ValidationError(
+                f"A step comes at most {MOST_DAYS_AFTER} days after the due date."
+            )
+        return days
+
+    def clean_min_amount(self) -> Decimal:
+        # At most 12 digits before the point is the field's own check (the column's size).
+        amount = self.cleaned_data["min_amount"]
+        if amount < 0:
+            raise ValidationError("The minimum amount cannot be negative.")
+        return amount
 
 
 class BaseStepFormSet(forms.BaseInlineFormSet):

@@ -53,11 +53,13 @@ def compose(
     invoices: Iterable[Invoice],
     promise: PromiseToPay | None,
     now: datetime,
+    tone: str = "",
     all_parts: bool = False,
     contact_required: bool = True,
 ) -> Message:
-    """Render ``template`` for ``customer`` about ``invoices``, as ``channel`` sends it (every
-    part with ``all_parts``). Raise ``ChannelError`` when no contact can take it (unless
+    """Render ``template`` for ``customer`` about ``invoices``, in ``tone`` (which decides what
+    is demanded and what only coming due), as ``channel`` sends it (every part with
+    ``all_parts``). Raise ``ChannelError`` when no contact can take it (unless
     ``contact_required`` is off), and ``TemplateError`` when the template does not render for
     this customer."""
     kind = CHANNELS[channel]
@@ -75,6 +77,7 @@ def compose(
         today=local_today(now, customer.effective_time_zone()),
         portal_url=portal_url(customer),
         promise=promise,
+        tone=tone,
     )
     html, text = kind.parts
     parts = None if all_parts else ["subject", *filter(None, (html, text))]

@@ -20,7 +20,7 @@ from collections_app.models import PromiseToPay
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import ZERO, Contact, Customer, Invoice
-from reminders.models import ReminderSettings
+from reminders.models import ReminderSettings, Tone
 from reminders.outbox.batch_memo import memo
 
 DEFAULT_BRAND_COLOR = "#0f5bd8"
@@ -100,18 +100,22 @@ def build_context(
     today: date,
     portal_url: str = "",
     promise: PromiseToPay | None = None,
+    tone: str = "",
 ) -> dict[str, Any]:
     """Return the documented template variables for a message to ``customer``.
 
     Amounts are balances, never invoice totals, so part payments show what is still owed.
     ``promise`` is given for the promise messages (``promise-due``, ``broken-promise``).
+    A message in ``tone`` demands only what is due (``invoices``, ``totals``); see
+    ``demanded``.
     """
     invoices = list(invoices)
     for row in (customer, contact, promise, *invoices):
         if row is not None and row.tenant_id != tenant.pk:
             # Never let a caller's slip put another tenant's data into a message.
             raise ValueError(f"{row!r} belongs to another tenant.")
-    lines = [_invoice_fields(invoice, today) for invoice in invoices]
+    fields = [_invoice_fields(invoice, today) for invoice in invoices]
+    lines, coming = demanded(fields, today, tone)
     totals = _totals(lines)
     return {
         "tenant": tenant_fields(tenant),
@@ -127,6 +131,7 @@ def build_context(
         if contact
         else ContactFields(),
         "invoices": lines,
+        "coming_due": coming,
         "totals": totals,
         "total_due": totals[0] if len(totals) == 1 else None,
         "max_days_overdue": max((line.days_overdue for line in lines), default=0),
@@ -135,6 +140,22 @@ def build_context(
         "promise": _promise_fields(promise),
         "locale": customer.language or tenant.language or FALLBACK_LANGUAGE,
     }
+
+
+def demanded(
+    lines: list["InvoiceFields"], today: date, tone: str
+) -> tuple[list["InvoiceFields"], list["InvoiceFields"]]:
+    """Split a message's invoices into what it asks to be paid and what is only coming due.
+
+    A courtesy message is about invoices before they are due, so it lists them all. Any
+    firmer message demands only what is due by today and lists the rest apart as coming
+    due — except a final notice, which names nothing that is not yet due.
+    """
+    if not tone or tone == Tone.COURTESY:
+        return lines, []
+    due = [line for line in lines if line.due_date <= today]
+    coming = [line for line in lines if line.due_date > today]
+    return due, [] if tone == Tone.FINAL else coming
 
 
 def tenant_fields(tenant: Tenant) -> TenantFields:
@@ -214,7 +235,7 @@ def sample_context(language: str, *, currencies: Sequence[str] = ("EUR",)) -> di
         )
         for n, currency in enumerate(currencies)
     ]
-    lines.append(
+    coming = [
         InvoiceFields(
             number="INV-1100",
             issue_date=today - timedelta(days=25),
@@ -225,7 +246,7 @@ def sample_context(language: str, *, currencies: Sequence[str] = ("EUR",)) -> di
             balance=Decimal("80.00"),
             currency=currencies[0],
         )
-    )
+    ]
     totals = _totals(lines)
     return {
         "tenant": TenantFields(
@@ -249,6 +270,7 @@ def sample_context(language: str, *, currencies: Sequence[str] = ("EUR",)) -> di
         ),
         "contact": ContactFields("Alex Example", "alex@example.com", "+4930123456"),
         "invoices": lines,
+        "coming_due": coming,
         "totals": totals,
         "total_due": totals[0] if len(totals) == 1 else None,
         "max_days_overdue": 12,

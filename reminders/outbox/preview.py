@@ -14,7 +14,8 @@ from django.utils import timezone
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import Customer
-from reminders.outbox.sweep import Customers, Planned, plan
+from reminders.outbox.planned import Planned
+from reminders.outbox.sweep import Customers, plan
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,10 @@ from reminders.channels.registry import adapter_class
 from reminders.messages.compose import compose, latest_promises
 from reminders.messages.render import pick_template
 from reminders.messages.sandbox import TemplateError
-from reminders.models import Dispatch, DispatchInvoice, DispatchStatus, Template
+from reminders.models import Dispatch, DispatchInvoice, DispatchStatus, Template, Tone
 from reminders.outbox import states, throttle
 from reminders.outbox.batch_memo import batch_scope
+from reminders.outbox.one_voice import companions
 from reminders.outbox.outcomes import mark_contact_invalid
 
 log = logging.getLogger(__name__)
@@ -72,12 +73,21 @@ def _claim(tenant_id: int, dispatch_ids: Sequence[int], now: datetime) -> list[D
 
 
 def _open_invoices(tenant_id: int, dispatches: list[Dispatch]) -> dict[int, list[Invoice]]:
-    """Return each dispatch's invoices still owed and not disputed, oldest due first."""
-    lines = list(
+    """Return the invoices each dispatch's message is about — its own and those of the
+    day's other reminders it speaks with — still owed and not disputed, oldest due first."""
+    speaks_for = companions(tenant_id, dispatches)
+    of_dispatch: dict[int, set[int]] = {}
+    for dispatch_id, invoice_id in (
         scoped(DispatchInvoice, tenant_id)
-        .filter(dispatch__in=dispatches)
+        .filter(dispatch_id__in=set().union(*speaks_for.values()))
         .values_list("dispatch_id", "invoice_id")
-    )
+    ):
+        of_dispatch.setdefault(dispatch_id, set()).add(invoice_id)
+    lines = [
+        (dispatch_id, invoice_id)
+        for dispatch_id, members in speaks_for.items()
+        for invoice_id in set().union(*(of_dispatch.get(m, set()) for m in members))
+    ]
     wanted = {invoice_id for _, invoice_id in lines}
     # An invoice disputed since the reminder was planned is left out of it, and out of its
     # totals; the gate holds a reminder whose every invoice is disputed.
@@ -106,11 +116,21 @@ def _compose_onto(dispatch: Dispatch, invoices: list[Invoice], promise, now: dat
         raise ChannelError(str(exc), permanent=True) from None
     message = compose(
         customer=customer, channel=dispatch.channel, template=template, invoices=invoices,
-        promise=promise, now=now,
+        promise=promise, now=now, tone=dispatch.tone,
     )
     dispatch.contact, dispatch.recipient = message.contact, message.recipient
     dispatch.language, dispatch.subject = message.language, message.subject
     dispatch.body_html, dispatch.body_text = message.body_html, message.body_text
+
+
+def _nothing_to_say(dispatch: Dispatch, invoices: list[Invoice], now: datetime) -> str:
+    """Return why ``dispatch`` has nothing to say any more, or ""."""
+    if not invoices:
+        return "nothing left to pay"
+    today = dispatch.customer.local_today(now)
+    if dispatch.tone == Tone.FINAL and all(invoice.due_date > today for invoice in invoices):
+        return "nothing due is left to demand; what is open is not due yet"
+    return ""
 
 
 def _why_not(exc: Exception) -> ChannelError:
@@ -125,18 +145,16 @@ def _why_not(exc: Exception) -> ChannelError:
                         permanent=True)
 
 
-def deliver(tenant_id: int, dispatch_id: int) -> str:
-    """Send one queued dispatch; safe to run twice for the same id. Return its new status."""
-    return deliver_many(tenant_id, [dispatch_id])[dispatch_id]
-
-
-def deliver_many(tenant_id: int, dispatch_ids: Sequence[int]) -> dict[int, str]:
-    """Send queued dispatches of one tenant; return each one's new status.
+def deliver_many(
+    tenant_id: int, dispatch_ids: Sequence[int], now: datetime | None = None
+) -> dict[int, str]:
+    """Send queued dispatches of one tenant at ``now`` (default: now); return each one's new
+    status.
 
     Safe to run twice for the same ids: what another run claimed is "not claimed" here.
     """
     outcome = dict.fromkeys(dispatch_ids, "not claimed")
-    now = timezone.now()
+    now = now or timezone.now()
     with batch_scope():
         claimed = _claim(tenant_id, dispatch_ids, now)
         ready = []
@@ -154,10 +172,8 @@ def deliver_many(tenant_id: int, dispatch_ids: Sequence[int]) -> dict[int, str]:
         promises = latest_promises(tenant_id, {d.customer_id for d in ready})
         composed = []
         for dispatch in ready:
-            if not invoices.get(dispatch.pk):
-                states.move_one(
-                    dispatch, S.CANCELLED, among=[S.SENDING], reason="nothing left to pay"
-                )
+            if reason := _nothing_to_say(dispatch, invoices.get(dispatch.pk, []), now):
+                states.move_one(dispatch, S.CANCELLED, among=[S.SENDING], reason=reason)
                 outcome[dispatch.pk] = S.CANCELLED
                 continue
             try:

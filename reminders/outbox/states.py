@@ -108,7 +108,7 @@ def move_one(dispatch: Dispatch, to: str, **options) -> bool:
 
 #: The columns of a new dispatch row, in the order ``add`` takes them.
 NEW_COLUMNS = [
-    "tenant", "key", "customer", "workflow", "step", "repeat", "channel", "tone",
+    "tenant", "key", "voice", "customer", "workflow", "step", "repeat", "channel", "tone",
     "template_key", "status", "reason", "due_at", "send_after", "recipient", "language",
     "subject", "body_html", "body_text", "provider_message_id", "attempts", "error",
     "created_at", "updated_at",

@@ -1,18 +1,19 @@
 """The sweep: which reminders are due now, written to the outbox exactly once.
 
 ``plan`` reads: it takes the tenant's open invoices whose next reminder day has come (or
-whose schedule must be worked out again), places each on its workflow's timeline and
-groups what is due into reminders — one per customer, step and day, or one per invoice when
-the workflow says so. Nothing held (``collections_app.rules.holds``) is planned. ``apply``
-writes the plan: Dispatch rows whose unique key makes a second insert a no-op, the invoice
-lines, and each invoice's new position. ``sweep`` does both under a per-tenant lock; the
-preview (``reminders.outbox.preview``) runs ``plan`` on a simulated clock.
+whose schedule must be worked out again) and places each on its workflow's timeline.
+Nothing held (``collections_app.rules.holds``) is planned. What is due becomes one voice
+per customer and local day (``one_voice``), or one reminder per invoice and step when the
+workflow says so. ``sweep_writes.apply`` writes the plan: Dispatch rows whose unique key
+makes a second insert a no-op, the invoice lines, and each invoice's new position. ``sweep``
+does both under a per-tenant lock; the preview (``reminders.outbox.preview``) runs ``plan``
+on a simulated clock.
 """
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -22,81 +23,27 @@ from django.utils import timezone
 
 from collections_app.rules import holds
 from collections_app.rules.windows import next_allowed
-from kapittx.bulk import insert_ignoring_conflicts, upsert
 from kapittx.localtime import local_today, start_of_day
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import still_owed
-from reminders.models import (
-    MANUAL_KEY,
-    Dispatch,
-    DispatchInvoice,
-    DispatchStatus,
-    ReminderPosition,
-    ReminderSettings,
-    Step,
-    Workflow,
-)
-from reminders.outbox import states
+from reminders.models import DispatchStatus, ReminderPosition, ReminderSettings, Step, Workflow
 from reminders.outbox.gate import send_window
+from reminders.outbox.one_voice import (
+    Due,
+    Existing,
+    day_key,
+    speak,
+    their_reminders,
+    voice_of,
+)
+from reminders.outbox.planned import Fold, Join, Plan, Planned
 from reminders.outbox.schedule import Position, Slot, position, slots
+from reminders.outbox.sweep_writes import apply
 from reminders.setup.segments import workflows_for
 
-#: How many invoices to place per database round trip.
-BATCH = 5000
 #: Which customers a plan or preview is limited to: their ids, or a query of them.
 Customers = Collection[int] | QuerySet
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One reminder to create: what it is (``key``), who it goes to, and its invoices."""
-
-    key: str
-    customer_id: int
-    slot: Slot
-    status: str  # planned, or skipped for slots overtaken while nothing ran
-    due_at: datetime
-    send_after: datetime
-    invoice_ids: tuple[int, ...]
-    amount: Decimal
-    currencies: tuple[str, ...]
-    lines: tuple[tuple[int, int, int], ...]  # (invoice, step, repeat): each invoice's own slot
-
-
-@dataclass
-class Plan:
-    tenant: Tenant
-    now: datetime
-    reminders: list[Planned] = field(default_factory=list)
-    # invoice id → (reminded offset, moment to look again)
-    positions: dict[int, tuple[int | None, datetime | None]] = field(default_factory=dict)
-    changed: set[int] = field(default_factory=set)  # positions that differ from the stored
-
-    def place(self, invoice_id: int, where: tuple, stored: tuple | None) -> None:
-        self.positions[invoice_id] = where
-        if where != stored:
-            self.changed.add(invoice_id)
-
-    @property
-    def due(self) -> list[Planned]:
-        return [r for r in self.reminders if r.status == DispatchStatus.PLANNED]
-
-    @property
-    def skipped(self) -> list[Planned]:
-        return [r for r in self.reminders if r.status == DispatchStatus.SKIPPED]
-
-
-@dataclass
-class _Group:
-    customer_id: int
-    slot: Slot
-    today: date
-    invoice_ids: list[int] = field(default_factory=list)
-    lines: list[tuple[int, int, int]] = field(default_factory=list)
-    amount: Decimal = Decimal(0)
-    currencies: set[str] = field(default_factory=set)
-    first_due_on: date | None = None
 
 
 def _candidates(
@@ -161,9 +108,10 @@ def plan(
     known: dict[tuple, Position] = {}
     todays: dict[str, date] = {}
     allowed: dict[tuple[datetime, str, str], datetime] = {}  # next moments the window allows
-    groups: dict[tuple, _Group] = {}
-    skipped: dict[tuple, _Group] = {}
     zones: dict[int, tuple[str, str]] = {}
+    days: dict[tuple[int, date], list[Due]] = defaultdict(list)  # per customer and local day
+    alone: list[tuple[int, date, Due]] = []  # slots of per-invoice workflows
+    overtaken: list[tuple[int, date, Due, bool]] = []  # (customer, day, slot, per invoice)
 
     for row in rows:
         pk, customer_id, due_date, balance, currency, offset, zone, country = row[:8]
@@ -202,184 +150,78 @@ def plan(
         next_at = None if where.next_on is None else start_of_day(where.next_on, zone)
         result.place(pk, (where.reminded_offset, next_at), stored)
         per_invoice = workflows[workflow_id].per_invoice
-        for slots_, bucket in ((where.due, groups), (where.skipped, skipped)):
-            for slot in slots_:
-                owner = pk if per_invoice else customer_id
-                # A customer gets one message per channel and day, whatever steps its
-                # invoices reached: worded in the firmest tone due, listing them all.
-                kind = slot.step.channel if bucket is groups and not per_invoice else slot.key
-                group = bucket.setdefault((owner, kind, today), _Group(customer_id, slot, today))
-                if slot.offset > group.slot.offset:
-                    group.slot = slot
-                group.lines.append((pk, slot.step.pk, slot.repeat))
-                group.invoice_ids.append(pk)
-                group.amount += balance
-                group.currencies.add(currency)
-                trigger = due_date + timedelta(days=slot.offset)
-                group.first_due_on = min(group.first_due_on or trigger, trigger)
+        for slot in where.due:
+            due = Due(pk, slot, balance, currency, due_date + timedelta(days=slot.offset))
+            if per_invoice:
+                alone.append((customer_id, today, due))
+            else:
+                days[(customer_id, today)].append(due)
+        for slot in where.skipped:
+            due = Due(pk, slot, balance, currency, due_date + timedelta(days=slot.offset))
+            overtaken.append((customer_id, today, due, per_invoice))
 
-    for bucket, status in ((groups, DispatchStatus.PLANNED), (skipped, DispatchStatus.SKIPPED)):
-        for (owner, _kind, today), group in bucket.items():
-            zone, country = zones[group.customer_id]
-            due_at = start_of_day(group.first_due_on, zone)
-            send_after = now
-            if status == DispatchStatus.PLANNED:
-                moment = (max(now, due_at), zone, country)
-                send_after = allowed.get(moment)
-                if send_after is None:
-                    send_after = allowed[moment] = next_allowed(
-                        moment[0], zone=zone, country=country, window=window
-                    )
-            scope = f"i{owner}" if workflows[group.slot.step.workflow_id].per_invoice else "c"
-            result.reminders.append(
-                Planned(
-                    key=_key(group, scope, today, status),
-                    customer_id=group.customer_id,
-                    slot=group.slot,
-                    status=status,
-                    due_at=due_at,
-                    send_after=send_after,
-                    invoice_ids=tuple(sorted(group.invoice_ids)),
-                    amount=group.amount,
-                    currencies=tuple(sorted(group.currencies)),
-                    lines=tuple(group.lines),
-                )
-            )
-    return result
-
-
-def _key(group: _Group, scope: str, today: date, status: str) -> str:
-    slot = group.slot
-    if scope.startswith("i"):
-        # Per-invoice reminders are unique by invoice, step and repeat.
-        what = f"s{slot.step.pk}:r{slot.repeat}"
-    elif status == DispatchStatus.PLANNED:
-        # Per-customer reminders are one per channel and local day.
-        what = f"{slot.step.channel}:{today:%Y%m%d}"
-    else:
-        what = f"s{slot.step.pk}:r{slot.repeat}:{today:%Y%m%d}:x"
-    return f"c{group.customer_id}:{scope}:{what}"
-
-
-LINE_COLUMNS = ["tenant", "dispatch", "invoice", "step", "repeat"]
-
-
-def apply(plan_: Plan) -> None:
-    """Write ``plan_`` to the outbox and record each invoice's new position."""
-    tenant, now = plan_.tenant, plan_.now
-    # Before the new rows go in, so only reminders planned earlier are looked at.
-    _supersede(tenant, plan_)
-    states.add([_dispatch_row(tenant, now, item) for item in plan_.reminders])
-    found = _find(tenant, [item.key for item in plan_.due])
-    lines, late = [], []
-    for item in plan_.due:
-        pk, status = found[item.key]
+    def timed(customer_id: int, dues: list[Due], status: str) -> tuple[datetime, datetime]:
+        zone, country = zones[customer_id]
+        due_at = start_of_day(min(d.trigger for d in dues), zone)
         if status != DispatchStatus.PLANNED:
-            # The day's reminder for this step already left; invoices that reached the step
-            # since then get a reminder of their own instead of joining one that is gone.
-            late.append(replace(item, key=f"{item.key}:i{item.invoice_ids[0]}"))
+            return due_at, now
+        moment = (max(now, due_at), zone, country)
+        if moment not in allowed:
+            allowed[moment] = next_allowed(moment[0], zone=zone, country=country, window=window)
+        return due_at, allowed[moment]
+
+    def planned(key: str, customer_id: int, slot: Slot, status: str, dues: list[Due],
+                lines: list[Due]) -> Planned:
+        due_at, send_after = timed(customer_id, dues, status)
+        balances = {d.invoice_id: (d.balance, d.currency) for d in dues}
+        return Planned(
+            key=key, customer_id=customer_id, slot=slot, status=status, due_at=due_at,
+            send_after=send_after, invoice_ids=tuple(sorted(balances)),
+            amount=sum((b for b, _c in balances.values()), Decimal(0)),
+            currencies=tuple(sorted({c for _b, c in balances.values()})),
+            lines=tuple(d.line for d in lines),
+        )
+
+    # What the customers' reminders already are (a preview plans afresh).
+    slot_of = {(s.step.pk, s.repeat): s for timeline in timelines.values() for s in timeline}
+    existing = (
+        {}
+        if reminded is not None
+        else their_reminders(tenant.pk, {cid for cid, _day in days}, now, slot_of)
+    )
+    spoke: set[tuple[int, date]] = set()
+    for (customer_id, today), dues in days.items():
+        theirs = existing.get(customer_id, [])
+        zone = zones[customer_id][0]
+        if any(e.spoke_on(today, zone) for e in theirs):
+            # The customer heard from us today: what fell due since waits for tomorrow.
+            spoke.add((customer_id, today))
+            tomorrow = start_of_day(today + timedelta(days=1), zone)
+            result.look_again({d.invoice_id for d in dues}, tomorrow)
             continue
-        lines.extend(_line_rows(tenant, pk, item))
-    if late:
-        states.add([_dispatch_row(tenant, now, item) for item in late])
-        found = _find(tenant, [item.key for item in late])
-        for item in late:
-            lines.extend(_line_rows(tenant, found[item.key][0], item))
-    # Skipped reminders name the step and customer passed over; only reminders that go out
-    # list their invoices, which is what keeps an invoice to one reminder per step.
-    insert_ignoring_conflicts(DispatchInvoice, LINE_COLUMNS, lines)
-    _save_positions(tenant, plan_)
+        _speak_for_the_day(result, customer_id, today, dues, theirs, planned)
 
-
-def _find(tenant: Tenant, keys: list[str]) -> dict[str, tuple[int, str]]:
-    found = {}
-    for start in range(0, len(keys), BATCH):
-        found.update(
-            (key, (pk, status))
-            for key, pk, status in scoped(Dispatch, tenant)
-            .filter(key__in=keys[start : start + BATCH])
-            .values_list("key", "pk", "status")
+    for customer_id, _today, due in alone:
+        slot = due.slot
+        key = f"c{customer_id}:i{due.invoice_id}:s{slot.step.pk}:r{slot.repeat}"
+        result.reminders.append(
+            planned(key, customer_id, slot, DispatchStatus.PLANNED, [due], [due])
         )
-    return found
-
-
-def _dispatch_row(tenant: Tenant, now: datetime, item: Planned) -> tuple:
-    step = item.slot.step
-    reason = "overtaken by a later step" if item.status == DispatchStatus.SKIPPED else ""
-    return (
-        tenant.pk, item.key, item.customer_id, step.workflow_id, step.pk, item.slot.repeat,
-        step.channel, step.tone, step.template_key, item.status, reason, item.due_at,
-        item.send_after, "", "", "", "", "", "", 0, "", now, now,
-    )
-
-
-def _line_rows(tenant: Tenant, dispatch_id: int, item: Planned) -> Iterable[tuple]:
-    return ((tenant.pk, dispatch_id, *line) for line in item.lines)
-
-
-def _supersede(tenant: Tenant, plan_: Plan) -> None:
-    """Skip pending reminders whose every invoice has since moved on to a later step (not
-    those a member sent by hand)."""
-    moved = {invoice_id for item in plan_.due for invoice_id in item.invoice_ids}
-    if not moved or not scoped(Dispatch, tenant).filter(status=DispatchStatus.PLANNED).exists():
-        return
-    new_keys = {item.key for item in plan_.reminders}
-    # The pending reminders that list a moved invoice, each read by its own key: a join of
-    # freshly written lines and dispatches can mislead the planner into scanning them all.
-    ordered = sorted(moved)
-    listing: set[int] = set()
-    for start in range(0, len(ordered), BATCH):
-        listing.update(
-            scoped(DispatchInvoice, tenant)
-            .filter(invoice_id__in=ordered[start : start + BATCH])
-            .values_list("dispatch_id", flat=True)
+    # Skipped reminders name the step and customer passed over, once per local day.
+    passed: dict[str, tuple[int, Slot, list[Due]]] = {}
+    for customer_id, today, due, per_invoice in overtaken:
+        if (customer_id, today) in spoke:
+            continue
+        slot = due.slot
+        key = (
+            f"c{customer_id}:i{due.invoice_id}:s{slot.step.pk}:r{slot.repeat}"
+            if per_invoice
+            else f"c{customer_id}:c:s{slot.step.pk}:r{slot.repeat}:{today:%Y%m%d}:x"
         )
-    listing_ids = sorted(listing)
-    pending: set[int] = set()
-    for start in range(0, len(listing_ids), BATCH):
-        pending.update(
-            pk
-            for pk, key in scoped(Dispatch, tenant)
-            .filter(pk__in=listing_ids[start : start + BATCH], status=DispatchStatus.PLANNED)
-            .values_list("pk", "key")
-            if key not in new_keys and MANUAL_KEY not in key
-        )
-    # … and every invoice each of them lists.
-    candidates = sorted(pending)
-    invoices_of: dict[int, set[int]] = defaultdict(set)
-    for start in range(0, len(candidates), BATCH):
-        for dispatch_id, invoice_id in scoped(DispatchInvoice, tenant).filter(
-            dispatch_id__in=candidates[start : start + BATCH]
-        ).values_list("dispatch_id", "invoice_id"):
-            invoices_of[dispatch_id].add(invoice_id)
-    stale = [pk for pk, invoices in invoices_of.items() if invoices <= moved]
-    for start in range(0, len(stale), BATCH):
-        states.move(
-            tenant.pk, stale[start : start + BATCH], DispatchStatus.SKIPPED,
-            reason="overtaken by a later step",
-        )
-
-
-def _save_positions(tenant: Tenant, plan_: Plan) -> None:
-    upsert(
-        ReminderPosition,
-        ["invoice", "tenant", "reminded_offset", "next_at"],
-        ((pk, tenant.pk, *plan_.positions[pk]) for pk in plan_.changed),
-    )
-    # Positions of invoices closed since they were placed leave the sweep's view; an invoice
-    # that reopens is sent back by ``reminders.outbox.positions``.
-    closed = list(
-        scoped(ReminderPosition, tenant)
-        .filter(next_at__lte=plan_.now)
-        .exclude(still_owed("invoice__"))
-        .values_list("invoice_id", flat=True)
-    )
-    # Read first, then written by key: an UPDATE joined to the invoices could scan every
-    # tenant's positions.
-    for start in range(0, len(closed), BATCH):
-        scoped(ReminderPosition, tenant).filter(
-            invoice_id__in=closed[start : start + BATCH]
-        ).update(next_at=None)
+        passed.setdefault(key, (customer_id, slot, []))[2].append(due)
+    for key, (customer_id, slot, dues) in passed.items():
+        result.reminders.append(planned(key, customer_id, slot, DispatchStatus.SKIPPED, dues, []))
+    return result
 
 
 def sweep(tenant: Tenant, now: datetime | None = None, *, dry_run: bool = False) -> Plan:
@@ -394,3 +236,40 @@ def sweep(tenant: Tenant, now: datetime | None = None, *, dry_run: bool = False)
         result = plan(tenant, now)
         apply(result)
     return result
+
+
+def _speak_for_the_day(
+    result: Plan, customer_id: int, today: date, dues: list[Due], theirs: list[Existing],
+    planned,
+) -> None:
+    """Plan the customer's one voice of ``today``: new reminders, slots joining waiting ones,
+    waiting ones folded into the others."""
+    voice = voice_of(customer_id, today)
+    # One waiting reminder per channel speaks again; any other waiting one folds in.
+    waiting: dict[str, Existing] = {}
+    spare: list[Existing] = []
+    for earlier in sorted((e for e in theirs if e.waiting), key=lambda e: -e.dispatch_id):
+        if earlier.channel in waiting:
+            spare.append(earlier)  # an older one on the same channel
+        else:
+            waiting[earlier.channel] = earlier
+    taken = {e.key for e in theirs}
+    said = speak(dues, [e.slot for e in waiting.values()])
+    keys: dict[str, int | str] = {}
+    for kind, head in said.heads.items():
+        lines = tuple(d.line for d in said.lines[kind])
+        if kind in waiting:
+            keys[kind] = waiting[kind].dispatch_id
+            result.joins.append(Join(waiting[kind].dispatch_id, head, lines, voice))
+            continue
+        key = day_key(customer_id, kind, today)
+        if key in taken:
+            # Today's reminder on this channel reached nobody; this one has a key of its own.
+            key = f"{key}:i{min(d.invoice_id for d in dues)}"
+        keys[kind] = key
+        item = planned(key, customer_id, head, DispatchStatus.PLANNED, dues, said.lines[kind])
+        result.reminders.append(replace(item, voice=voice))
+    for kind, earlier in waiting.items():
+        if kind not in said.heads:
+            result.folds.append(Fold(earlier.dispatch_id, keys[said.primary]))
+    result.folds.extend(Fold(earlier.dispatch_id, keys[said.primary]) for earlier in spare)

@@ -5,16 +5,16 @@ rules hold. A customer follows its pinned workflow, else the first matching segm
 priority number first), else the tenant's default workflow.
 """
 
-import json
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from kapittx.models import Tenant
+from kapittx.money import STORED_DECIMALS
 from kapittx.tenancy import scoped
 from receivables.models import Customer, Invoice
 from reminders.models import PinnedWorkflow, Segment, Workflow
@@ -55,6 +55,8 @@ def validate_rules(rules: object) -> None:
                 errors.append(f"Rule {index}: {value!r} is not a number.")
         elif op == "in" and not isinstance(value, list):
             errors.append(f"Rule {index}: 'in' needs a list of values.")
+        elif field in LIST_FIELDS and not isinstance(value, str):
+            errors.append(f"Rule {index}: {field} has takes a text value, not {value!r}.")
     if errors:
         raise ValidationError({"rules": errors})
 
@@ -66,11 +68,10 @@ def _rule_q(rule: dict) -> Q:
     if field in CHOICE_FIELDS:
         column = CHOICE_FIELDS[field]
         return Q(**{f"{column}__in": value}) if op == "in" else Q(**{column: value})
-    column = LIST_FIELDS[field]
-    if connection.vendor == "postgresql":
-        return Q(**{f"{column}__contains": [value]})
-    # SQLite has no JSON containment; an element appears in the JSON text as its JSON form.
-    return Q(**{f"{column}__icontains": json.dumps(value)})
+    if not isinstance(value, str):
+        # Only text elements count, so a rule saved before values were checked matches none.
+        return Q(pk__in=[])
+    return Q(**{f"{LIST_FIELDS[field]}__has_iexact": value})
 
 
 def customers_matching(tenant: Tenant, rules: list[dict]) -> QuerySet[Customer]:
@@ -85,7 +86,7 @@ def customers_matching(tenant: Tenant, rules: list[dict]) -> QuerySet[Customer]:
     )
     customers = scoped(Customer, tenant)
     if any(rule["field"] == "outstanding" for rule in rules):
-        money = DecimalField(max_digits=18, decimal_places=2)
+        money = DecimalField(max_digits=18, decimal_places=STORED_DECIMALS)
         customers = customers.annotate(
             outstanding=Coalesce(Subquery(outstanding, output_field=money), Value(Decimal(0)))
         )

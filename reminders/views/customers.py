@@ -106,8 +106,8 @@ def _back(request: HttpRequest, customer: Customer) -> HttpResponse:
     return redirect("customer_detail", tenant_slug=request.tenant.slug, customer_id=customer.pk)
 
 
-@require_POST
 @tenant_view(Perm.RUN_COLLECTIONS)
+@require_POST
 def customer_reminders(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Change how the customer is chased: workflow, pause, do-not-contact, channel opt-outs."""
     customer = _customer(request, customer_id)
@@ -124,8 +124,8 @@ def customer_reminders(request: HttpRequest, customer_id: int) -> HttpResponse:
     return _back(request, customer)
 
 
-@require_POST
 @tenant_view(Perm.RUN_COLLECTIONS)
+@require_POST
 def customer_send_now(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Send the customer a reminder by hand, about all their open invoices."""
     customer = _customer(request, customer_id)
@@ -146,8 +146,8 @@ def customer_send_now(request: HttpRequest, customer_id: int) -> HttpResponse:
     return _page_with_panel(request, customer, send_now_form=form)
 
 
-@require_POST
 @tenant_view(Perm.RUN_COLLECTIONS)
+@require_POST
 def customer_resume(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Lift the hold on a customer's reminders."""
     customer = _customer(request, customer_id)

@@ -55,10 +55,12 @@ def _in_language(variants: list[Template], language: str) -> Template:
 
 @tenant_view(Perm.CONFIGURE_REMINDERS)
 def template_create(request: HttpRequest) -> HttpResponse:
-    """Start a new template key in one language, empty."""
+    """Start a new template key in one language, empty but for its name as the subject."""
     form = NewTemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        template = Template(tenant=request.tenant, **form.cleaned_data)
+        # Every template needs a subject, and this form has no field for one.
+        subject = form.cleaned_data["name"]
+        template = Template(tenant=request.tenant, subject=subject, **form.cleaned_data)
         try:
             save_template(template)
         except ValidationError as exc:
@@ -135,15 +137,31 @@ def template_variant(request: HttpRequest, template_id: int) -> HttpResponse:
     return redirect("template_edit", tenant_slug=tenant.slug, template_id=source.pk)
 
 
+def _tone_of(template: Template) -> str:
+    """Return the tone the steps using ``template`` speak in ("" when none uses it)."""
+    return (
+        scoped(Step, template.tenant_id)
+        .filter(template_key=template.key)
+        .order_by("-offset_days")
+        .values_list("tone", flat=True)
+        .first()
+        or ""
+    )
+
+
 @tenant_view(Perm.VIEW_RECEIVABLES)
 @require_POST
 def template_preview(request: HttpRequest, template_id: int) -> JsonResponse:
     """Render the editor's unsaved parts for a real customer's open invoices; save nothing."""
     tenant = request.tenant
     template = get_object_or_404(scoped(Template, tenant), pk=template_id)
-    customer = get_object_or_404(
-        scoped(Customer, tenant).select_related("tenant"), pk=to_int(request.POST.get("customer"))
-    )
+    customer_id = to_int(request.POST.get("customer"))
+    if customer_id is None:
+        return JsonResponse(
+            {"ok": False, "errors": {"customer": ["Choose a customer to preview for."]}},
+            status=400,
+        )
+    customer = get_object_or_404(scoped(Customer, tenant).select_related("tenant"), pk=customer_id)
     draft = Template(
         tenant=tenant,
         key=template.key,
@@ -160,7 +178,8 @@ def template_preview(request: HttpRequest, template_id: int) -> JsonResponse:
         message = compose(
             customer=customer, channel="email", template=draft, invoices=invoices,
             promise=latest_promises(tenant.pk, [customer.pk]).get(customer.pk),
-            now=timezone.now(), all_parts=True, contact_required=False,
+            now=timezone.now(), tone=_tone_of(template), all_parts=True,
+            contact_required=False,
         )
     except ValidationError as exc:
         return JsonResponse({**about, "ok": False, "errors": exc.message_dict})

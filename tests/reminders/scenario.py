@@ -82,4 +82,4 @@ def run(tenant: Tenant, now: datetime) -> list[Dispatch]:
     released: list[Dispatch] = []
     with TestCase.captureOnCommitCallbacks(execute=True):
         release.release(tenant, now, released.extend)
-    return [d for d in released if send.deliver(tenant.pk, d.pk) == "sent"]
+    return [d for d in released if send.deliver_many(tenant.pk, [d.pk])[d.pk] == "sent"]

@@ -1,14 +1,26 @@
 """Start the web server with a Celery worker and beat beside it, for the embedded run."""
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from reminders.tasks import all_queues
+
+#: Where runserver listens when ``--addr`` gives a port only.
+LOCAL_HOST = "127.0.0.1"
+
+
+def public_url(addr: str, environ: Mapping[str, str]) -> str:
+    """Return the base URL for links: ``KAPITTX_PUBLIC_URL`` when set, else the address served."""
+    if explicit := environ.get("KAPITTX_PUBLIC_URL"):
+        return explicit
+    return f"http://{LOCAL_HOST}:{addr}" if addr.isdigit() else f"http://{addr}"
 
 
 class Command(BaseCommand):
@@ -22,6 +34,9 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop_requested.append(True))
 
+        addr = opts["addr"]
+        # Each child reads its settings afresh: links in messages must reach this server.
+        environ = {**os.environ, "KAPITTX_PUBLIC_URL": public_url(addr, os.environ)}
         python = sys.executable
         children = {
             "worker": subprocess.Popen(
@@ -29,15 +44,19 @@ class Command(BaseCommand):
                  "--loglevel=warning", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
                  "--queues", ",".join(all_queues())],
                 cwd=settings.BASE_DIR,
+                env=environ,
             ),
             "web server": subprocess.Popen(
-                [python, "manage.py", "runserver", "--noreload", opts["addr"]],
+                [python, "manage.py", "runserver", "--noreload", addr],
                 cwd=settings.BASE_DIR,
+                env=environ,
             ),
         }
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nKapittx is running at http://{opts['addr']}/\n"
+                f"\nKapittx is serving {addr}.\n"
+                f"Links in messages go to {environ['KAPITTX_PUBLIC_URL'].rstrip('/')} "
+                "(set KAPITTX_PUBLIC_URL to change it).\n"
                 "Log in as demo@example.com with password kapittx-demo.\n"
                 "Press Ctrl-C to stop the web server, the worker and beat.\n"
             )

@@ -7,6 +7,7 @@ account it names; anything else gets 403 and changes nothing.
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from kapittx.models import Tenant
 from receivables.models import Contact
+from receivables.phones import to_e164
 from reminders.channels.twilio.client import tenants_for_account
 from reminders.channels.twilio.signature import twilio_signed
 from reminders.outbox import outcomes
@@ -28,6 +30,14 @@ def _keyword(body: str) -> str:
     return re.sub(r"[^A-Z]", "", body.upper())
 
 
+def _number(address: str) -> str:
+    """Return ``address`` in E.164 as contacts keep numbers; one that is no number as given."""
+    try:
+        return to_e164(address, "")
+    except ValidationError:
+        return address
+
+
 @csrf_exempt
 @require_POST
 def twilio_inbound(request: HttpRequest) -> HttpResponse:
@@ -40,7 +50,7 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden()
     sender = request.POST.get("From", "")
     channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
-    number = sender.removeprefix("whatsapp:")
+    number = _number(sender.removeprefix("whatsapp:"))
     body = request.POST.get("Body", "")
     keyword = _keyword(body)
     response = MessagingResponse()

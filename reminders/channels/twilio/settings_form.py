@@ -1,8 +1,13 @@
 """The form of a tenant's own Twilio account (on the reminder settings page)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from receivables.phones import EXAMPLE, to_e164
 from reminders.channels.account_form import AccountForm
+
+#: How Twilio writes a WhatsApp address; a sender may be given with it or without.
+WHATSAPP = "whatsapp:"
 
 
 class TwilioAccountForm(AccountForm):
@@ -17,19 +22,13 @@ class TwilioAccountForm(AccountForm):
         error_messages={"invalid": "An account SID is AC followed by 32 hexadecimal digits."},
     )
     auth_token = forms.CharField(required=False, max_length=100, label="Auth token")
-    from_number = forms.RegexField(
-        regex=r"^\+[1-9][0-9]{6,14}$",
+    from_number = forms.CharField(
         required=False,
+        max_length=40,
         label="SMS and caller number",
-        help_text="In international format, e.g. +447700900123.",
-        error_messages={"invalid": "Give the number in international format, e.g. +447700900123."},
+        help_text=f"In international format, e.g. {EXAMPLE}.",
     )
-    whatsapp_from = forms.RegexField(
-        regex=r"^(whatsapp:)?\+[1-9][0-9]{6,14}$",
-        required=False,
-        label="WhatsApp sender number",
-        error_messages={"invalid": "Give the number in international format, e.g. +447700900123."},
-    )
+    whatsapp_from = forms.CharField(required=False, max_length=50, label="WhatsApp sender number")
     messaging_service_sid = forms.RegexField(
         regex=r"^MG[0-9a-fA-F]{32}$",
         required=False,
@@ -46,6 +45,19 @@ class TwilioAccountForm(AccountForm):
         super().__init__(*args, stored=stored, **kwargs)
         for key in self.PLAIN:
             self.initial.setdefault(key, self.stored.get(key, ""))
+
+    def clean_from_number(self) -> str:
+        # A sender has no country of its own to read a national number in.
+        return to_e164(self.cleaned_data["from_number"], "")
+
+    def clean_whatsapp_from(self) -> str:
+        value = self.cleaned_data["whatsapp_from"]
+        prefix = WHATSAPP if value.startswith(WHATSAPP) else ""
+        number = value.removeprefix(WHATSAPP)
+        if prefix and not number.strip():
+            raise ValidationError(f"Give the number after {WHATSAPP}, e.g. {WHATSAPP}{EXAMPLE}.")
+        # Kept as given, with Twilio's prefix or without: the adapter adds it when missing.
+        return prefix + to_e164(number, "")
 
     def clean(self):
         cleaned = super().clean()

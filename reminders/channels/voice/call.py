@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.dateformat import format as format_date
+from django.utils import timezone
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from collections_app import actions, events
@@ -17,6 +17,7 @@ from collections_app.events import Kind
 from collections_app.models import PromiseToPay, Task
 from reminders.channels.twilio.client import public_url
 from reminders.channels.voice.prompts import PROMPTS, SAY_LANGUAGES
+from reminders.messages.formatting import known_locale
 from reminders.models import Dispatch
 from reminders.outbox.outcomes import record_event
 
@@ -65,8 +66,10 @@ def promise_date(dispatch: Dispatch) -> date:
 
 def _spoken(day: date, dispatch: Dispatch) -> str:
     prompts, _lang = _prompts(dispatch)
-    with translation.override(language_of(dispatch).split("-")[0].lower()):
-        return format_date(day, prompts["date"])
+    base = language_of(dispatch).split("-")[0].lower()
+    # Babel's month names in the prompts' own language, in their pattern (CLDR syntax).
+    locale = known_locale(base if base in PROMPTS else "en")
+    return format_date(day, prompts["date"], locale=locale)
 
 
 def _menu(response: VoiceResponse, dispatch: Dispatch, promise_by: date, retry: bool) -> None:

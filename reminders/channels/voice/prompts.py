@@ -23,7 +23,7 @@ PROMPTS = {
         "callback": "Thank you. A member of our team will call you back. Goodbye.",
         "again": "Sorry, we did not get that.",
         "goodbye": "Goodbye.",
-        "date": "j F Y",
+        "date": "d MMMM y",
     },
     "de": {
         "menu": "Um die Zahlung bis zum {date} zuzusagen, drücken Sie die 1. "
@@ -33,7 +33,7 @@ PROMPTS = {
         "callback": "Vielen Dank. Wir rufen Sie zurück. Auf Wiederhören.",
         "again": "Das haben wir leider nicht verstanden.",
         "goodbye": "Auf Wiederhören.",
-        "date": "j. F Y",
+        "date": "d. MMMM y",
     },
     "fr": {
         "menu": "Pour promettre le paiement d'ici le {date}, appuyez sur 1. "
@@ -42,7 +42,7 @@ PROMPTS = {
         "callback": "Merci. Un membre de notre équipe vous rappellera. Au revoir.",
         "again": "Désolé, nous n'avons pas compris.",
         "goodbye": "Au revoir.",
-        "date": "j F Y",
+        "date": "d MMMM y",
     },
     "nl": {
         "menu": "Druk op 1 om te beloven uiterlijk {date} te betalen. "
@@ -52,6 +52,6 @@ PROMPTS = {
         "callback": "Dank u. Een medewerker belt u terug. Tot ziens.",
         "again": "Sorry, dat hebben we niet begrepen.",
         "goodbye": "Tot ziens.",
-        "date": "j F Y",
+        "date": "d MMMM y",
     },
 }

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from kapittx.models import Tenant
+from kapittx.money import rounded
 from kapittx.tenancy import scoped
 from receivables.models import Customer
 from reminders.models import Segment
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{entry.on:%Y-%m-%d %H:%M}Z  {names[entry.item.customer_id]:<40} "
                 f"{step.channel:<8} {step.template_key:<22} "
-                f"{entry.item.amount} {'/'.join(entry.item.currencies)}"
+                f"{rounded(entry.item.amount, entry.item.currencies[0])} "
+                f"{'/'.join(entry.item.currencies)}"
             )
         self.stdout.write(f"{len(upcoming)} reminders in the next {opts['days']} days.")

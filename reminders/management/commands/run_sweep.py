@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kapittx.models import Tenant
+from kapittx.money import rounded
 from reminders.outbox import positions, reconcile, release, sweep
 from reminders.tasks import enqueue
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {item.send_after:%Y-%m-%d %H:%M}Z customer {item.customer_id} "
                     f"{step.channel} {step.template_key} ({step.tone}) "
-                    f"{len(item.invoice_ids)} invoice(s), {item.amount} {'/'.join(item.currencies)}"
+                    f"{len(item.invoice_ids)} invoice(s), "
+                    f"{rounded(item.amount, item.currencies[0])} {'/'.join(item.currencies)}"
                 )
 
 

@@ -1,0 +1,179 @@
+"""Writing a sweep's plan: the day's reminders and their invoice lines, a waiting reminder
+reworded or folded into a firmer one, pending reminders superseded, invoices' positions."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.utils import timezone
+
+from kapittx.bulk import insert_ignoring_conflicts, upsert
+from kapittx.models import Tenant
+from kapittx.tenancy import scoped
+from receivables.models import still_owed
+from reminders.models import (
+    MANUAL_KEY,
+    Dispatch,
+    DispatchInvoice,
+    DispatchStatus,
+    ReminderPosition,
+)
+from reminders.outbox import states
+from reminders.outbox.planned import BATCH, Fold, Join, Plan, Planned
+
+LINE_COLUMNS = ["tenant", "dispatch", "invoice", "step", "repeat"]
+
+
+def apply(plan_: Plan) -> None:
+    """Write ``plan_`` to the outbox and record each invoice's new position."""
+    tenant, now = plan_.tenant, plan_.now
+    # Before the new rows go in, so only reminders planned earlier are looked at.
+    _supersede(tenant, plan_)
+    states.add([_dispatch_row(tenant, now, item) for item in plan_.reminders])
+    found = _find(tenant, [item.key for item in plan_.due])
+    still_planned = set(
+        scoped(Dispatch, tenant)
+        .filter(
+            pk__in=[j.dispatch_id for j in plan_.joins] + [pk for pk, _s in found.values()],
+            status=DispatchStatus.PLANNED,
+        )
+        .values_list("pk", flat=True)
+    )
+    lines, late = [], set()
+    for item in plan_.due:
+        pk = found[item.key][0]
+        if pk in still_planned:
+            lines.extend((tenant.pk, pk, *line) for line in item.lines)
+        else:
+            late.update(line[0] for line in item.lines)
+    for join in plan_.joins:
+        if join.dispatch_id in still_planned:
+            lines.extend((tenant.pk, join.dispatch_id, *line) for line in join.lines)
+            _reword(tenant, join)
+        else:
+            late.update(line[0] for line in join.lines)
+    if late:
+        # A release took the day's reminder while this sweep planned: the next sweep looks
+        # at these invoices again (and finds the day spoken for).
+        plan_.look_again(late, ReminderPosition.AT_NEXT_SWEEP)
+    # Skipped reminders name the step and customer passed over; only reminders that go out
+    # list their invoices, which is what keeps an invoice to one reminder per step.
+    insert_ignoring_conflicts(DispatchInvoice, LINE_COLUMNS, lines)
+    _fold(tenant, plan_.folds, found)
+    _save_positions(tenant, plan_)
+
+
+def _reword(tenant: Tenant, join: Join) -> None:
+    """Have a waiting reminder speak with the firmer step that joined it."""
+    step = join.slot.step
+    scoped(Dispatch, tenant).filter(pk=join.dispatch_id, status=DispatchStatus.PLANNED).exclude(
+        step_id=step.pk, repeat=join.slot.repeat, voice=join.voice
+    ).update(
+        workflow_id=step.workflow_id, step_id=step.pk, repeat=join.slot.repeat, tone=step.tone,
+        template_key=step.template_key, voice=join.voice, updated_at=timezone.now(),
+    )
+
+
+def _fold(tenant: Tenant, folds: list[Fold], found: dict[str, tuple[int, str]]) -> None:
+    """Skip waiting reminders on channels the day's firmest step does not name; their
+    invoices move to the reminder that now speaks for the day."""
+    for fold in folds:
+        into = fold.into if isinstance(fold.into, int) else found[fold.into][0]
+        if states.move(
+            tenant.pk, [fold.dispatch_id], DispatchStatus.SKIPPED, among=[DispatchStatus.PLANNED],
+            reason="folded into a firmer reminder of the same day",
+        ):
+            scoped(DispatchInvoice, tenant).filter(dispatch_id=fold.dispatch_id).update(
+                dispatch_id=into
+            )
+
+
+def _find(tenant: Tenant, keys: list[str]) -> dict[str, tuple[int, str]]:
+    found = {}
+    for start in range(0, len(keys), BATCH):
+        found.update(
+            (key, (pk, status))
+            for key, pk, status in scoped(Dispatch, tenant)
+            .filter(key__in=keys[start : start + BATCH])
+            .values_list("key", "pk", "status")
+        )
+    return found
+
+
+def _dispatch_row(tenant: Tenant, now: datetime, item: Planned) -> tuple:
+    step = item.slot.step
+    reason = "overtaken by a later step" if item.status == DispatchStatus.SKIPPED else ""
+    return (
+        tenant.pk, item.key, item.voice, item.customer_id, step.workflow_id, step.pk,
+        item.slot.repeat,
+        step.channel, step.tone, step.template_key, item.status, reason, item.due_at,
+        item.send_after, "", "", "", "", "", "", 0, "", now, now,
+    )
+
+
+def _supersede(tenant: Tenant, plan_: Plan) -> None:
+    """Skip pending reminders whose every invoice has since moved on to a later step (not
+    those a member sent by hand)."""
+    moved = {invoice_id for item in plan_.due for invoice_id in item.invoice_ids}
+    moved.update(line[0] for join in plan_.joins for line in join.lines)
+    if not moved or not scoped(Dispatch, tenant).filter(status=DispatchStatus.PLANNED).exists():
+        return
+    new_keys = {item.key for item in plan_.reminders}
+    joined = {join.dispatch_id for join in plan_.joins}
+    # The pending reminders that list a moved invoice, each read by its own key: a join of
+    # freshly written lines and dispatches can mislead the planner into scanning them all.
+    ordered = sorted(moved)
+    listing: set[int] = set()
+    for start in range(0, len(ordered), BATCH):
+        listing.update(
+            scoped(DispatchInvoice, tenant)
+            .filter(invoice_id__in=ordered[start : start + BATCH])
+            .values_list("dispatch_id", flat=True)
+        )
+    listing_ids = sorted(listing)
+    pending: set[int] = set()
+    for start in range(0, len(listing_ids), BATCH):
+        pending.update(
+            pk
+            for pk, key in scoped(Dispatch, tenant)
+            .filter(pk__in=listing_ids[start : start + BATCH], status=DispatchStatus.PLANNED)
+            .values_list("pk", "key")
+            if key not in new_keys and MANUAL_KEY not in key and pk not in joined
+        )
+    # … and every invoice each of them lists.
+    candidates = sorted(pending)
+    invoices_of: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(candidates), BATCH):
+        for dispatch_id, invoice_id in scoped(DispatchInvoice, tenant).filter(
+            dispatch_id__in=candidates[start : start + BATCH]
+        ).values_list("dispatch_id", "invoice_id"):
+            invoices_of[dispatch_id].add(invoice_id)
+    stale = [pk for pk, invoices in invoices_of.items() if invoices <= moved]
+    for start in range(0, len(stale), BATCH):
+        states.move(
+            tenant.pk, stale[start : start + BATCH], DispatchStatus.SKIPPED,
+            reason="overtaken by a later step",
+        )
+
+
+def _save_positions(tenant: Tenant, plan_: Plan) -> None:
+    upsert(
+        ReminderPosition,
+        ["invoice", "tenant", "reminded_offset", "next_at"],
+        ((pk, tenant.pk, *plan_.positions[pk]) for pk in plan_.changed),
+    )
+    # Positions of invoices closed since they were placed leave the sweep's view; an invoice
+    # that reopens is sent back by ``reminders.outbox.positions``.
+    closed = list(
+        scoped(ReminderPosition, tenant)
+        .filter(next_at__lte=plan_.now)
+        .exclude(still_owed("invoice__"))
+        .values_list("invoice_id", flat=True)
+    )
+    # Read first, then written by key: an UPDATE joined to the invoices could scan every
+    # tenant's positions.
+    for start in range(0, len(closed), BATCH):
+        scoped(ReminderPosition, tenant).filter(
+            invoice_id__in=closed[start : start + BATCH]
+        ).update(next_at=None)
+
+

@@ -1,0 +1,146 @@
+"""The template pages: the list by key and language, the editor and its checks, language
+variants, and the live preview."""
+
+from kapittx.roles import Role
+from reminders.models import Template
+from tests.conftest import make_member
+from tests.reminders.pages import url
+from tests.reminders.scenario import make_customer
+
+
+def template_data(template: Template, **changes) -> dict:
+    data = {
+        field: getattr(template, field)
+        for field in ("name", "subject", "body_html", "body_text", "short_text", "voice_script")
+    }
+    data.update(changes)
+    return data
+
+
+def test_template_list_groups_languages_by_key(client, mine, owner):
+    client.force_login(owner)
+    page = client.get(url("template_list", mine.tenant))
+    groups = {g["key"]: [t.language for t in g["variants"]] for g in page.context["groups"]}
+    assert groups["overdue-polite"] == ["de", "en"]
+    # Used by the scenario cadence and by the tenant's "Standard" workflow.
+    assert dict((g["key"], g["steps"]) for g in page.context["groups"])["overdue-polite"] == 2
+
+
+def test_a_template_with_an_unknown_variable_shows_the_error_and_saves_nothing(client, mine, owner):
+    client.force_login(owner)
+    before = Template.objects.get(pk=mine.template.pk)
+    data = template_data(
+        mine.template, subject="Hello {{ customer.nmae }}", body_text="Dear {{ custmer }}"
+    )
+    response = client.post(url("template_edit", mine.tenant, template_id=mine.template.pk), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "customer has no field 'nmae'" in form.errors["subject"][0]
+    assert "custmer" in form.errors["body_text"][0]
+    assert "Not saved" in response.content.decode()
+    after = Template.objects.get(pk=mine.template.pk)
+    assert (after.subject, after.body_text, after.updated_at) == (
+        before.subject,
+        before.body_text,
+        before.updated_at,
+    )
+
+
+def test_a_valid_template_is_saved(client, mine, owner):
+    client.force_login(owner)
+    data = template_data(mine.template, subject="Open items for {{ customer.name }}")
+    response = client.post(url("template_edit", mine.tenant, template_id=mine.template.pk), data)
+    assert response.status_code == 302
+    mine.template.refresh_from_db()
+    assert mine.template.subject == "Open items for {{ customer.name }}"
+
+
+def test_a_new_language_variant_is_a_copy(client, mine, owner):
+    client.force_login(owner)
+    response = client.post(
+        url("template_variant", mine.tenant, template_id=mine.template.pk), {"language": "fr"}
+    )
+    copy = Template.objects.get(tenant=mine.tenant, key="overdue-polite", language="fr")
+    assert response.url == url("template_edit", mine.tenant, template_id=copy.pk)
+    assert (copy.subject, copy.body_html) == (mine.template.subject, mine.template.body_html)
+
+
+def test_a_language_that_exists_is_not_copied_over(client, mine, owner):
+    client.force_login(owner)
+    german = Template.objects.get(tenant=mine.tenant, key="overdue-polite", language="de")
+    response = client.post(
+        url("template_variant", mine.tenant, template_id=mine.template.pk),
+        {"language": "de"},
+        follow=True,
+    )
+    assert "already has a de text" in response.content.decode()
+    assert Template.objects.get(pk=german.pk).subject == german.subject
+
+
+def test_a_new_template_key(client, mine, owner):
+    client.force_login(owner)
+    response = client.post(
+        url("template_create", mine.tenant), {"key": "gentle", "language": "en", "name": "Gentle"}
+    )
+    template = Template.objects.get(tenant=mine.tenant, key="gentle")
+    assert response.url == url("template_edit", mine.tenant, template_id=template.pk)
+    response = client.post(
+        url("template_create", mine.tenant), {"key": "gentle", "language": "en", "name": "Again"}
+    )
+    assert response.status_code == 200
+    assert Template.objects.filter(tenant=mine.tenant, key="gentle").count() == 1
+
+
+def test_viewer_sees_the_template_but_no_save_button(client, mine):
+    viewer = make_member(mine.tenant, "viewer@acme.test", Role.VIEWER)
+    client.force_login(viewer)
+    html = client.get(url("template_edit", mine.tenant, template_id=mine.template.pk)).content
+    assert b"Save template" not in html
+    assert b"readonly" in html
+
+
+def test_live_preview_renders_the_unsaved_text_for_a_real_customer(client, mine, owner):
+    client.force_login(owner)
+    data = template_data(
+        mine.template,
+        subject="Hi {{ customer.name }}: {{ totals|money }}",
+        body_html="<p>{% for i in invoices %}{{ i.number }} {% endfor %}</p>",
+        customer=mine.customer.pk,
+    )
+    response = client.post(url("template_preview", mine.tenant, template_id=mine.template.pk), data)
+    result = response.json()
+    assert result["ok"] is True
+    assert result["subject"] == "Hi Acme Customer: €500.00"
+    assert result["body_html"] == "<p>Acme-1 </p>"
+    assert result["invoices"] == 1 and result["recipient"] == "ap-C-1@x.test"
+    mine.template.refresh_from_db()
+    assert mine.template.subject != data["subject"]
+
+
+def test_live_preview_shows_an_unknown_variable_instead(client, mine, owner):
+    client.force_login(owner)
+    data = template_data(mine.template, subject="Hi {{ custmer.name }}", customer=mine.customer.pk)
+    result = client.post(
+        url("template_preview", mine.tenant, template_id=mine.template.pk), data
+    ).json()
+    assert result["ok"] is False
+    assert "custmer" in result["errors"]["subject"][0]
+
+
+def test_preview_of_another_tenants_customer_is_404(client, mine, theirs, owner):
+    client.force_login(owner)
+    response = client.post(
+        url("template_preview", mine.tenant, template_id=mine.template.pk),
+        {"customer": theirs.customer.pk, "subject": "Hi {{ customer.name }}"},
+    )
+    assert response.status_code == 404
+    assert "Globex" not in response.content.decode()
+
+
+def test_the_editor_offers_customers_with_open_invoices_only(client, mine, owner):
+    make_customer(mine.tenant, "C-9", name="Paid Up Ltd")
+    client.force_login(owner)
+    page = client.get(url("template_edit", mine.tenant, template_id=mine.template.pk))
+    assert [c.name for c in page.context["customers"]] == ["Acme Customer"]
+    # The message HTML is shown in a sandbox that runs no script and has no origin.
+    assert b'<iframe id="preview-html" sandbox=""' in page.content
