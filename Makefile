@@ -3,12 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every install comes from the hashed lock file; `make lock` writes it anew from pyproject.toml.
+LOCK := requirements.lock
 
-.PHONY: run test lint install clean
+.PHONY: run test lint lock install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,11 +26,21 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Lint: ruff, the layer contracts (import-linter) and migrations matching the models.
+## Lint: ruff (rules and format), the layer contracts (import-linter) and migrations matching
+## the models.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Pin every dependency (with hashes) after a change to pyproject.toml.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet pip-tools
+	PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --extra dev --generate-hashes \
+		--strip-extras --no-emit-index-url --no-emit-find-links \
+		--index-url https://pypi.org/simple --output-file $(LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) var

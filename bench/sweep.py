@@ -91,12 +91,12 @@ def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[T
     COPY their customers, contacts and open invoices."""
     created = []
     for n in range(tenants):
-        tenant = create_tenant(
-            f"bench-{n}", f"Bench {n}", time_zone="Europe/Berlin", country="DE"
-        )
+        tenant = create_tenant(f"bench-{n}", f"Bench {n}", time_zone="Europe/Berlin", country="DE")
         # A window open all day, every day, so the figures do not depend on the hour.
         ReminderSettings.objects.filter(tenant=tenant).update(
-            send_weekdays=[1, 2, 3, 4, 5, 6, 7], send_from="00:00", send_until="23:59:59",
+            send_weekdays=[1, 2, 3, 4, 5, 6, 7],
+            send_from="00:00",
+            send_until="23:59:59",
             skip_public_holidays=False,
         )
         created.append(tenant)
@@ -104,16 +104,45 @@ def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[T
     customers_per_tenant = max(1, per_tenant // CUSTOMERS_PER_TENANT_SHARE)
     now = datetime.now(UTC).isoformat()
     customer_cols = [
-        "tenant_id", "external_id", "name", "address", "country", "time_zone", "language",
-        "currency", "payment_terms_days", "tags", "preferred_channels", "opted_out_channels",
-        "do_not_contact", "reminders_on_hold", "reminders_hold_reason", "created_at",
+        "tenant_id",
+        "external_id",
+        "name",
+        "address",
+        "country",
+        "time_zone",
+        "language",
+        "currency",
+        "payment_terms_days",
+        "tags",
+        "preferred_channels",
+        "opted_out_channels",
+        "do_not_contact",
+        "reminders_on_hold",
+        "reminders_hold_reason",
+        "created_at",
     ]
     copy(
         "receivables_customer",
         customer_cols,
         (
-            (t.pk, f"C{c}", f"Customer {c}", "", "DE", "", "en", "EUR", 30, "[]", "[]", "[]",
-             "f", "f", "", now)
+            (
+                t.pk,
+                f"C{c}",
+                f"Customer {c}",
+                "",
+                "DE",
+                "",
+                "en",
+                "EUR",
+                30,
+                "[]",
+                "[]",
+                "[]",
+                "f",
+                "f",
+                "",
+                now,
+            )
             for t in created
             for c in range(customers_per_tenant)
         ),
@@ -128,19 +157,51 @@ def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[T
             customer_ids.setdefault(tenant_id, []).append(pk)
     copy(
         "receivables_contact",
-        ["tenant_id", "customer_id", "name", "role", "email", "phone", "whatsapp",
-         "opted_out_channels", "invalid_channels"],
+        [
+            "tenant_id",
+            "customer_id",
+            "name",
+            "role",
+            "email",
+            "phone",
+            "whatsapp",
+            "opted_out_channels",
+            "invalid_channels",
+        ],
         (
-            (tenant_id, pk, "Accounts payable", "billing", f"ap{pk}@bench.example", "", "",
-             "[]", "[]")
+            (
+                tenant_id,
+                pk,
+                "Accounts payable",
+                "billing",
+                f"ap{pk}@bench.example",
+                "",
+                "",
+                "[]",
+                "[]",
+            )
             for tenant_id, ids in customer_ids.items()
             for pk in ids
         ),
     )
     invoice_cols = [
-        "tenant_id", "customer_id", "number", "external_id", "issue_date", "due_date",
-        "currency", "subtotal", "tax", "total", "amount_paid", "amount_credited",
-        "amount_written_off", "balance", "status", "po_number", "document_url",
+        "tenant_id",
+        "customer_id",
+        "number",
+        "external_id",
+        "issue_date",
+        "due_date",
+        "currency",
+        "subtotal",
+        "tax",
+        "total",
+        "amount_paid",
+        "amount_credited",
+        "amount_written_off",
+        "balance",
+        "status",
+        "po_number",
+        "document_url",
         "created_at",
     ]
 
@@ -150,9 +211,24 @@ def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[T
                 due = today + timedelta(days=rng.randint(-75, 30))
                 amount = f"{rng.randint(50, 5000)}.00"
                 yield (
-                    tenant_id, ids[i % len(ids)], f"INV-{i}", "", due - timedelta(days=30), due,
-                    "EUR", amount, "0.00", amount, "0.00", "0.00", "0.00", amount, "open", "",
-                    "", now,
+                    tenant_id,
+                    ids[i % len(ids)],
+                    f"INV-{i}",
+                    "",
+                    due - timedelta(days=30),
+                    due,
+                    "EUR",
+                    amount,
+                    "0.00",
+                    amount,
+                    "0.00",
+                    "0.00",
+                    "0.00",
+                    amount,
+                    "open",
+                    "",
+                    "",
+                    now,
                 )
 
     copy("receivables_invoice", invoice_cols, invoice_rows())
@@ -281,7 +357,9 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1,
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
         help="worker processes sweeping tenants side by side (default: one per CPU)",
     )
     args = parser.parse_args()
@@ -290,47 +368,61 @@ def main() -> None:
     today = now.date()
     started = time.perf_counter()
     tenants = load(args.tenants, args.invoices, today, random.Random(args.seed))
-    log(f"loaded {args.invoices:,} invoices over {args.tenants} tenants "
-        f"in {time.perf_counter() - started:.1f} s ({settings.DATABASES['default']['NAME']})")
+    log(
+        f"loaded {args.invoices:,} invoices over {args.tenants} tenants "
+        f"in {time.perf_counter() - started:.1f} s ({settings.DATABASES['default']['NAME']})"
+    )
     started = time.perf_counter()
     placed = positions.place_missing()
     log(f"positions for {placed:,} new invoices in {time.perf_counter() - started:.2f} s")
     floor_s, floor_rows = floor(tenants, today)
     log(f"floor: hand-written SQL selects {floor_rows:,} due invoices in {floor_s:.2f} s")
     sweep_s, planned, invoices_due = sweep_all(tenants, now, args.workers)
-    log(f"cold sweep: {planned:,} reminders for {invoices_due:,} invoices in {sweep_s:.2f} s "
-        f"({args.workers} worker processes)")
+    log(
+        f"cold sweep: {planned:,} reminders for {invoices_due:,} invoices in {sweep_s:.2f} s "
+        f"({args.workers} worker processes)"
+    )
     written_s, written = write_floor()
-    log(f"write floor: hand-written SQL inserts the {written:,} rows the cold sweep wrote "
-        f"in {written_s:.2f} s (one process)")
+    log(
+        f"write floor: hand-written SQL inserts the {written:,} rows the cold sweep wrote "
+        f"in {written_s:.2f} s (one process)"
+    )
     second_s, again, _ = sweep_all(tenants, now, args.workers)
     log(f"second sweep at the same moment: {again:,} new reminders in {second_s:.2f} s")
     tomorrow = now + timedelta(days=1)
     tick_floor_s, tick_rows = floor(tenants, tomorrow.date(), TICK_FLOOR_SQL)
-    log(f"next day's floor: hand-written SQL selects {tick_rows:,} invoices reaching a step "
-        f"in {tick_floor_s:.2f} s")
+    log(
+        f"next day's floor: hand-written SQL selects {tick_rows:,} invoices reaching a step "
+        f"in {tick_floor_s:.2f} s"
+    )
     tick_s, tick_planned, tick_invoices = sweep_all(tenants, tomorrow, args.workers)
-    log(f"next day's tick: {tick_planned:,} reminders for {tick_invoices:,} invoices "
-        f"in {tick_s:.2f} s")
+    log(
+        f"next day's tick: {tick_planned:,} reminders for {tick_invoices:,} invoices "
+        f"in {tick_s:.2f} s"
+    )
     send_s, sent = send_throughput(now)
     send_per_s = sent / send_s if send_s else 0.0
     log(f"render and send: {sent:,} emails in {send_s:.2f} s = {send_per_s:,.0f}/s")
-    print(json.dumps({
-        "invoices": args.invoices,
-        "tenants": args.tenants,
-        "dispatches": Dispatch.objects.count(),
-        "sweep_s": round(sweep_s, 2),
-        "floor_s": round(floor_s, 2),
-        "ratio": round(sweep_s / floor_s, 2) if floor_s else None,
-        "send_per_s": round(send_per_s, 1),
-        "write_floor_s": round(written_s, 2),
-        "write_rows": written,
-        "tick_s": round(tick_s, 2),
-        "tick_floor_s": round(tick_floor_s, 2),
-        "tick_ratio": round(tick_s / tick_floor_s, 2) if tick_floor_s else None,
-        "tick_dispatches": tick_planned,
-        "workers": args.workers,
-    }))
+    print(
+        json.dumps(
+            {
+                "invoices": args.invoices,
+                "tenants": args.tenants,
+                "dispatches": Dispatch.objects.count(),
+                "sweep_s": round(sweep_s, 2),
+                "floor_s": round(floor_s, 2),
+                "ratio": round(sweep_s / floor_s, 2) if floor_s else None,
+                "send_per_s": round(send_per_s, 1),
+                "write_floor_s": round(written_s, 2),
+                "write_rows": written,
+                "tick_s": round(tick_s, 2),
+                "tick_floor_s": round(tick_floor_s, 2),
+                "tick_ratio": round(tick_s / tick_floor_s, 2) if tick_floor_s else None,
+                "tick_dispatches": tick_planned,
+                "workers": args.workers,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

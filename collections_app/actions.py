@@ -17,6 +17,7 @@ from django.db import transaction
 from collections_app import events
 from collections_app.events import Kind
 from collections_app.models import Dispute, PromiseToPay, Task
+from kapittx.locks import locked
 from kapittx.models import User
 from kapittx.money import rounded
 from kapittx.tenancy import scoped
@@ -75,12 +76,9 @@ def promise_payment(
 @transaction.atomic
 def dispute_invoice(invoice: Invoice, reason: str, *, source: str) -> Dispute:
     """Open a dispute on ``invoice`` (or add to the open one) with the customer's reason."""
-    dispute = (
-        scoped(Dispute, invoice.tenant_id)
-        .select_for_update()
-        .filter(invoice=invoice, status=Dispute.Status.OPEN)
-        .first()
-    )
+    dispute = locked(
+        scoped(Dispute, invoice.tenant_id).filter(invoice=invoice, status=Dispute.Status.OPEN)
+    ).first()
     if dispute is None:
         dispute = Dispute.objects.create(
             tenant_id=invoice.tenant_id, invoice=invoice, reason=reason

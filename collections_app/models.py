@@ -70,7 +70,10 @@ class Task(TenantOwned):
     title = models.CharField(max_length=200)
     details = models.TextField(blank=True)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     due_at = models.DateTimeField(default=timezone.now)

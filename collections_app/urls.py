@@ -6,7 +6,8 @@ from collections_app.views import timeline
 
 urlpatterns = [
     path(
-        "customers/<int:customer_id>/timeline/", timeline.customer_timeline,
+        "customers/<int:customer_id>/timeline/",
+        timeline.customer_timeline,
         name="customer_timeline",
     ),
 ]

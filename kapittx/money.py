@@ -35,7 +35,9 @@ def format_money(amount: Decimal, currency: str, locale: str = "en") -> str:
     """Return ``amount`` in ``currency`` as people of ``locale`` write it: ``€1,234.50``
     (en), ``1.234,50 €`` (de), ``KWD 1,234.500``."""
     return format_currency(
-        rounded(amount, currency), currency.upper(), locale=_locale(locale),
+        rounded(amount, currency),
+        currency.upper(),
+        locale=_locale(locale),
         decimal_quantization=False,
     )
 

@@ -27,8 +27,12 @@ def create_tenant(
     if Tenant.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"A tenant with slug {slug!r} already exists."})
     tenant = Tenant(
-        slug=slug, name=name, base_currency=currency.upper(), time_zone=time_zone,
-        country=country.upper(), language=language,
+        slug=slug,
+        name=name,
+        base_currency=currency.upper(),
+        time_zone=time_zone,
+        country=country.upper(),
+        language=language,
     )
     tenant.full_clean()
     tenant.save()

@@ -178,9 +178,7 @@ KAPITTX_PLATFORM_RATES = {
 }
 
 # Email goes through django-anymail; any provider it supports is one EMAIL_BACKEND away.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kapittx <no-reply@kapittx.local>")
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
@@ -214,7 +212,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# --- Reminder channels (reminders.channels; see docs/channels.md) -------------------------
+# Reminder channels (reminders.channels; see docs/channels.md).
 # Platform Twilio senders, used by tenants without a Twilio ProviderAccount of their own.
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 TWILIO_WHATSAPP_FROM = os.environ.get("TWILIO_WHATSAPP_FROM", "")

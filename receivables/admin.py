@@ -7,8 +7,14 @@ from django.http import HttpRequest
 from receivables.models import Allocation, Contact, CreditNote, Customer, Invoice, Payment
 
 LEDGER_FIELDS = [
-    "amount_paid", "amount_credited", "amount_written_off", "balance", "status", "paid_on",
-    "written_off_on", "voided_on",
+    "amount_paid",
+    "amount_credited",
+    "amount_written_off",
+    "balance",
+    "status",
+    "paid_on",
+    "written_off_on",
+    "voided_on",
 ]
 #: What the ledger fixes when it creates an invoice: its owner and its amounts.
 INVOICE_FIELDS = ["tenant", "customer", "currency", "subtotal", "tax", "total"]
@@ -53,8 +59,16 @@ class InvoiceAdmin(admin.ModelAdmin):
     and references may be corrected here (the reminders follow a changed invoice)."""
 
     form = InvoiceAdminForm
-    list_display = ["number", "tenant", "customer", "due_date", "currency", "total", "balance",
-                    "status"]
+    list_display = [
+        "number",
+        "tenant",
+        "customer",
+        "due_date",
+        "currency",
+        "total",
+        "balance",
+        "status",
+    ]
     list_filter = ["tenant", "status", "currency"]
     search_fields = ["number", "external_id", "customer__name"]
     readonly_fields = INVOICE_FIELDS + LEDGER_FIELDS
@@ -66,8 +80,15 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["received_on", "tenant", "customer", "amount", "currency", "unallocated",
-                    "reference"]
+    list_display = [
+        "received_on",
+        "tenant",
+        "customer",
+        "amount",
+        "currency",
+        "unallocated",
+        "reference",
+    ]
     list_filter = ["tenant", "currency"]
     search_fields = ["reference", "customer__name"]
     readonly_fields = ["amount", "currency", "unallocated"]
@@ -77,8 +98,15 @@ class PaymentAdmin(admin.ModelAdmin):
 
 @admin.register(CreditNote)
 class CreditNoteAdmin(admin.ModelAdmin):
-    list_display = ["number", "tenant", "customer", "issued_on", "amount", "currency",
-                    "unallocated"]
+    list_display = [
+        "number",
+        "tenant",
+        "customer",
+        "issued_on",
+        "amount",
+        "currency",
+        "unallocated",
+    ]
     list_filter = ["tenant", "currency"]
     readonly_fields = ["amount", "currency", "unallocated"]
     raw_id_fields = ["customer"]

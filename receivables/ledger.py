@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum
 
 from kapittx import money
+from kapittx.locks import locked
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import (
@@ -70,7 +71,7 @@ def _money(value, what: str, currency: str) -> Decimal:
 
 
 def _lock_invoices(tenant_id: int, ids: Iterable[int]) -> dict[int, Invoice]:
-    rows = scoped(Invoice, tenant_id).select_for_update().filter(pk__in=set(ids)).order_by("pk")
+    rows = locked(scoped(Invoice, tenant_id).filter(pk__in=set(ids)))
     return {invoice.pk: invoice for invoice in rows}
 
 
@@ -107,12 +108,14 @@ def _refresh(invoices: Iterable[Invoice]) -> None:
                 "over_allocation", f"Invoice {invoice.number} would be paid more than its total."
             )
         invoice.status = _status_for(invoice)
-        invoice.paid_on = (
-            row.get("last_applied") if invoice.status == InvoiceStatus.PAID else None
-        )
+        invoice.paid_on = row.get("last_applied") if invoice.status == InvoiceStatus.PAID else None
         invoice.save(
             update_fields=[
-                "amount_paid", "amount_credited", "balance", "status", "paid_on",
+                "amount_paid",
+                "amount_credited",
+                "balance",
+                "status",
+                "paid_on",
             ]
         )
 
@@ -267,7 +270,7 @@ def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -
     in the source's currency are settled oldest due date first until the money runs out.
     The caller's ``source`` object is updated to the new unallocated remainder.
     """
-    given, source = source, type(source).objects.select_for_update().get(pk=source.pk)
+    given, source = source, locked(type(source).objects.filter(pk=source.pk)).get()
     tenant_id = source.tenant_id
     if splits is None:
         candidates = (
@@ -277,8 +280,8 @@ def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -
             .order_by("due_date", "issue_date", "pk")
             .values_list("pk", flat=True)
         )
-        locked = _lock_invoices(tenant_id, candidates)
-        ordered = sorted(locked.values(), key=lambda i: (i.due_date, i.issue_date, i.pk))
+        held = _lock_invoices(tenant_id, candidates)
+        ordered = sorted(held.values(), key=lambda i: (i.due_date, i.issue_date, i.pk))
         plan, left = [], source.unallocated
         for invoice in ordered:
             if left == 0:
@@ -287,10 +290,10 @@ def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -
             plan.append((invoice, part))
             left -= part
     else:
-        locked = _lock_invoices(tenant_id, [split.invoice.pk for split in splits])
+        held = _lock_invoices(tenant_id, [split.invoice.pk for split in splits])
         plan = []
         for split in splits:
-            invoice = locked.get(split.invoice.pk)
+            invoice = held.get(split.invoice.pk)
             if invoice is None:
                 raise LedgerError("wrong_tenant", "An invoice belongs to another tenant.")
             plan.append(

@@ -32,7 +32,9 @@ class Customer(TenantOwned):
     address = models.TextField(blank=True)
     country = models.CharField(max_length=2, blank=True, validators=[country_validator])
     time_zone = models.CharField(
-        max_length=64, blank=True, validators=[validate_time_zone],
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
         help_text="Empty means the tenant's time zone.",
     )
     language = models.CharField(max_length=10, blank=True)
@@ -41,8 +43,12 @@ class Customer(TenantOwned):
     payment_terms_days = models.PositiveIntegerField(default=30)
     tags = models.JSONField(default=list, blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text="The member (usually sales) who owns the relationship.",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member (usually sales) who owns the relationship.",
     )
     preferred_channels = models.JSONField(default=list, blank=True)
     opted_out_channels = models.JSONField(default=list, blank=True)
@@ -192,9 +198,7 @@ class Invoice(TenantOwned):
             models.CheckConstraint(
                 condition=Q(balance__gte=0), name="invoice_balance_not_negative"
             ),
-            models.CheckConstraint(
-                condition=Q(total__gte=0), name="invoice_total_not_negative"
-            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="invoice_total_not_negative"),
             models.CheckConstraint(
                 condition=Q(due_date__gte=models.F("issue_date")),
                 name="invoice_due_after_issue",

@@ -79,7 +79,8 @@ def open_invoices(customer: Customer, today: date) -> tuple[list[Invoice], list[
     ``today``, and ``{currency, outstanding, overdue}`` per currency."""
     invoices = list(
         scoped(Invoice, customer.tenant_id)
-        .filter(customer=customer, status__in=OPEN_STATUSES, balance__gt=0)
+        .open()
+        .filter(customer=customer)
         .order_by("due_date", "number")
     )
     sums: dict[str, dict] = {}
@@ -164,9 +165,7 @@ def receivable_on(tenant: Tenant, day: date, *, not_yet_due: bool = False) -> di
         invoices = invoices.filter(due_date__gte=day)
     billed = invoices.values("currency").annotate(
         total=Sum("total"),
-        written_off=Sum(
-            "amount_written_off", filter=Q(written_off_on__lte=day), default=ZERO
-        ),
+        written_off=Sum("amount_written_off", filter=Q(written_off_on__lte=day), default=ZERO),
     )
     applied = (
         scoped(Allocation, tenant)

@@ -104,8 +104,12 @@ class Step(TenantOwned):
     tone = models.CharField(max_length=20, choices=Tone.choices, default=Tone.REMINDER)
     min_amount = money_field(default=0)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text="For task steps: who gets the task (default: the owner).",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For task steps: who gets the task (default: the owner).",
     )
 
     class Meta:
@@ -197,7 +201,9 @@ class Dispatch(TenantOwned):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=120)
     voice = models.CharField(
-        max_length=40, blank=True, db_default="",
+        max_length=40,
+        blank=True,
+        db_default="",
         help_text="The customer's reminders of one day share it, and each lists the "
         "invoices of all (see reminders.outbox.one_voice).",
     )
@@ -238,7 +244,8 @@ class Dispatch(TenantOwned):
         null=True, blank=True, help_text="When a worker claimed it to send it."
     )
     provider_called_at = models.DateTimeField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="The moment just before the provider was called: set, the message may have "
         "left even if the worker stopped before it heard back.",
     )

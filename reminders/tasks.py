@@ -68,8 +68,11 @@ def sweep_tenant(tenant_id: int) -> dict:
 
 
 @shared_task(
-    name="reminders.send_dispatches", ignore_result=True, acks_late=True,
-    time_limit=SEND_TIME_LIMIT, soft_time_limit=SEND_SOFT_TIME_LIMIT,
+    name="reminders.send_dispatches",
+    ignore_result=True,
+    acks_late=True,
+    time_limit=SEND_TIME_LIMIT,
+    soft_time_limit=SEND_SOFT_TIME_LIMIT,
 )
 def send_dispatches(tenant_id: int, dispatch_ids: list[int]) -> dict:
     """Send a batch of dispatches; ids already claimed elsewhere are left alone."""

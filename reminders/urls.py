@@ -17,11 +17,13 @@ urlpatterns = [
     path("templates/new/", templates.template_create, name="template_create"),
     path("templates/<int:template_id>/", templates.template_edit, name="template_edit"),
     path(
-        "templates/<int:template_id>/variant/", templates.template_variant,
+        "templates/<int:template_id>/variant/",
+        templates.template_variant,
         name="template_variant",
     ),
     path(
-        "templates/<int:template_id>/preview/", templates.template_preview,
+        "templates/<int:template_id>/preview/",
+        templates.template_preview,
         name="template_preview",
     ),
     path("segments/", segments.segment_list, name="segment_list"),
@@ -33,26 +35,31 @@ urlpatterns = [
     path("outbox/<int:dispatch_id>/", outbox.dispatch_detail, name="dispatch_detail"),
     path("outbox/<int:dispatch_id>/cancel/", outbox.dispatch_cancel, name="dispatch_cancel"),
     path(
-        "outbox/<int:dispatch_id>/send-again/", outbox.dispatch_send_again,
+        "outbox/<int:dispatch_id>/send-again/",
+        outbox.dispatch_send_again,
         name="dispatch_send_again",
     ),
     path("preview/", preview.reminder_preview, name="reminder_preview"),
     path("settings/", settings.reminder_settings, name="reminder_settings"),
     path("customers/workflows/", customers.customer_workflows, name="customer_workflows"),
     path(
-        "customers/<int:customer_id>/", customers.customer_reminders_panel,
+        "customers/<int:customer_id>/",
+        customers.customer_reminders_panel,
         name="customer_reminders_panel",
     ),
     path(
-        "customers/<int:customer_id>/change/", customers.customer_reminders,
+        "customers/<int:customer_id>/change/",
+        customers.customer_reminders,
         name="customer_reminders",
     ),
     path(
-        "customers/<int:customer_id>/send-now/", customers.customer_send_now,
+        "customers/<int:customer_id>/send-now/",
+        customers.customer_send_now,
         name="customer_send_now",
     ),
     path(
-        "customers/<int:customer_id>/resume/", customers.customer_resume,
+        "customers/<int:customer_id>/resume/",
+        customers.customer_resume,
         name="customer_resume",
     ),
 ]

@@ -80,7 +80,6 @@ def test_test_modules_stay_readable():
     assert not long, f"test modules over {MAX_TEST_MODULE_LINES} lines: {long}"
 
 
-
 #: The one module that writes a reminder's status.
 STATES = ROOT / "reminders" / "outbox" / "states.py"
 WRITES = {"update", "bulk_update", "create", "get_or_create", "update_or_create"}
@@ -95,9 +94,11 @@ def _status_writes(tree: ast.AST) -> list[str]:
                 found.append(f"line {node.lineno}: .{method}(status=…)")
             named_dispatch = any(isinstance(a, ast.Name) and a.id == "Dispatch" for a in node.args)
             for arg in [*node.args, *(k.value for k in node.keywords)]:
-                if isinstance(arg, ast.List | ast.Tuple) and any(
-                    isinstance(e, ast.Constant) and e.value == "status" for e in arg.elts
-                ) and (named_dispatch or any(k.arg == "update_fields" for k in node.keywords)):
+                if (
+                    isinstance(arg, ast.List | ast.Tuple)
+                    and any(isinstance(e, ast.Constant) and e.value == "status" for e in arg.elts)
+                    and (named_dispatch or any(k.arg == "update_fields" for k in node.keywords))
+                ):
                     found.append(f"line {node.lineno}: a column list with status")
         if isinstance(node, ast.Assign | ast.AugAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -133,3 +134,14 @@ def test_the_status_check_finds_each_kind_of_write():
     for sample in samples:
         assert _status_writes(ast.parse(sample)), sample
     assert not _status_writes(ast.parse("Dispatch.objects.filter(status='sent').count()"))
+
+
+def test_row_locks_are_taken_only_through_the_lock_helper():
+    """Locks in one order need one place that takes them (``kapittx.locks``)."""
+    helper = ROOT / "kapittx" / "locks.py"
+    offenders = [
+        dotted(path)
+        for path in product_modules()
+        if path != helper and "select_for_update" in path.read_text()
+    ]
+    assert not offenders, f"select_for_update outside kapittx.locks: {offenders}"

@@ -46,9 +46,7 @@ def test_an_outsider_gets_404_on_every_page_as_for_a_tenant_that_does_not_exist(
         missing = path.replace(f"/t/{mine.tenant.slug}/", "/t/no-such-tenant/", 1)
         for method, data in (("get", {}), ("post", {"customer": mine.customer.pk, **HIJACK})):
             response = getattr(client, method)(path, data)
-            assert response.status_code == 404, (
-                f"{method.upper()} answered {response.status_code}"
-            )
+            assert response.status_code == 404, f"{method.upper()} answered {response.status_code}"
             assert mine.tenant.name not in response.content.decode()
             assert getattr(client, method)(missing, data).status_code == 404
 

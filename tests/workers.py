@@ -18,8 +18,18 @@ def database_url() -> str:
 
 def start_worker(env: dict[str, str], *, name: str = "w1", queues: str = "") -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "celery", "-A", "kapittx", "worker", "--pool=solo",
-        "--loglevel=warning", "--without-gossip", "--without-mingle", "-n", f"{name}@%h",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "kapittx",
+        "worker",
+        "--pool=solo",
+        "--loglevel=warning",
+        "--without-gossip",
+        "--without-mingle",
+        "-n",
+        f"{name}@%h",
     ]
     if queues:
         command += ["--queues", queues]

@@ -38,8 +38,11 @@ class PromiseForm(PortalForm):
         label="I will pay by", widget=forms.DateInput(attrs={"type": "date"})
     )
     amount = forms.DecimalField(
-        label="Amount (leave empty for everything open)", required=False, min_value=0.01,
-        max_digits=14, decimal_places=2,
+        label="Amount (leave empty for everything open)",
+        required=False,
+        min_value=0.01,
+        max_digits=14,
+        decimal_places=2,
     )
 
     def clean_promised_on(self) -> date:
@@ -63,7 +66,8 @@ class DisputeForm(PortalForm):
 
 class PaidForm(PortalForm):
     invoices = _InvoicesChoice(
-        queryset=Invoice.objects.none(), label="Invoices paid",
+        queryset=Invoice.objects.none(),
+        label="Invoices paid",
         widget=forms.CheckboxSelectMultiple,
     )
     paid_on = forms.DateField(label="Paid on", widget=forms.DateInput(attrs={"type": "date"}))

@@ -41,9 +41,7 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
     tenant = customer.tenant
     today = customer.local_today()
     invoices = scoped(Invoice, tenant).filter(customer=customer)
-    open_qs = invoices.open().order_by(
-        "due_date", "number"
-    )
+    open_qs = invoices.open().order_by("due_date", "number")
     kind = request.POST.get("action") if request.method == "POST" else None
     forms = {
         name: form_class(
@@ -63,9 +61,9 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
     )
     for invoice in open_invoices:
         invoice.disputed = invoice.pk in disputed
-    paid = invoices.filter(
-        status=InvoiceStatus.PAID, paid_on__gte=today - PAID_WITHIN
-    ).order_by("-paid_on", "number")
+    paid = invoices.filter(status=InvoiceStatus.PAID, paid_on__gte=today - PAID_WITHIN).order_by(
+        "-paid_on", "number"
+    )
     promise = (
         scoped(PromiseToPay, tenant)
         .filter(customer=customer, status=PromiseToPay.Status.OPEN, promised_on__gte=today)
@@ -107,6 +105,9 @@ def _act(kind: str, customer, data: dict) -> None:
         actions.dispute_invoice(data["invoice"], data["reason"], source="portal")
     else:
         actions.report_payment(
-            customer, list(data["invoices"]), data["paid_on"], reference=data["reference"],
+            customer,
+            list(data["invoices"]),
+            data["paid_on"],
+            reference=data["reference"],
             source="portal",
         )

@@ -107,7 +107,12 @@ class CustomerBook:
         return company.currency or COUNTRIES[company.country].currency
 
     def _save_customer(
-        self, index: int, company: Company, habit: str, typical: float, tags: list[str],
+        self,
+        index: int,
+        company: Company,
+        habit: str,
+        typical: float,
+        tags: list[str],
         since: date,
     ) -> Customer:
         rng = self.rng
@@ -159,8 +164,10 @@ class CustomerBook:
                 break
             generic = n == 0 and rng.random() < 0.4
             name = "" if generic else f"{first} {last}"
-            local = ACCOUNTS_MAILBOX[language] if generic else (
-                slugify(_ascii(first)) + "." + slugify(_ascii(last)).replace("-", "")
+            local = (
+                ACCOUNTS_MAILBOX[language]
+                if generic
+                else (slugify(_ascii(first)) + "." + slugify(_ascii(last)).replace("-", ""))
             )
             mobile = self._phone(company.country, time_zone, mobile=True)
             has_whatsapp = n > 0 and company.country != "US" and rng.random() < 0.4

@@ -160,7 +160,8 @@ class History:
         voids = rng.sample([inv for inv in named if inv.issue_date <= today - timedelta(10)], 3)
         write_offs = rng.sample(
             [
-                inv for inv in named
+                inv
+                for inv in named
                 if inv.owner.habit == Habit.LATE
                 and today - timedelta(420) <= inv.due_date <= today - timedelta(200)
                 and inv not in voids
@@ -168,7 +169,8 @@ class History:
             2,
         )
         overdue = [
-            inv for inv in named
+            inv
+            for inv in named
             if inv.due_date <= today - timedelta(95) and inv not in voids + write_offs
         ]
         disputes = rng.sample([inv for inv in overdue if inv.owner.customer.currency == "EUR"], 9)
@@ -305,7 +307,10 @@ class History:
         )
 
     def _record_payment(
-        self, lines: list[tuple[DemoInvoice, Decimal]], day: date, amount: Decimal,
+        self,
+        lines: list[tuple[DemoInvoice, Decimal]],
+        day: date,
+        amount: Decimal,
         unapplied: bool = False,
     ) -> None:
         owner = lines[0][0].owner

@@ -34,8 +34,13 @@ COUNTRIES = {
     ),
     "IE": Country("Ireland", "EUR", "en", "Europe/Dublin", ("+3531", 7), ("+35387", 7), ZERO),
     "US": Country(
-        "United States", "USD", "en", "America/New_York", ("+1{area}55501", 2),
-        ("+1{area}55501", 2), ZERO,
+        "United States",
+        "USD",
+        "en",
+        "America/New_York",
+        ("+1{area}55501", 2),
+        ("+1{area}55501", 2),
+        ZERO,
     ),
 }
 US_AREA_CODES = {"America/New_York": "212", "America/Chicago": "312", "America/Los_Angeles": "415"}
@@ -108,20 +113,50 @@ COMPANIES = (
     Company("Clyde Marine Services Ltd", "GB", "Glasgow", "logistics"),
     Company("Oakridge Garden Centres plc", "GB", "Oxford", "retail"),
     Company("Liffey Trading Company Ltd", "IE", "Dublin", "wholesale"),
-    Company("Great Lakes Industrial Supply Inc.", "US", "Chicago", "wholesale",
-            time_zone="America/Chicago"),
+    Company(
+        "Great Lakes Industrial Supply Inc.",
+        "US",
+        "Chicago",
+        "wholesale",
+        time_zone="America/Chicago",
+    ),
     Company("Hudson Valley Foods LLC", "US", "New York", "food"),
-    Company("Pacific Coast Outfitters Inc.", "US", "San Francisco", "retail",
-            time_zone="America/Los_Angeles"),
-    Company("Lone Star Equipment Co.", "US", "Austin", "construction",
-            time_zone="America/Chicago"),
+    Company(
+        "Pacific Coast Outfitters Inc.",
+        "US",
+        "San Francisco",
+        "retail",
+        time_zone="America/Los_Angeles",
+    ),
+    Company("Lone Star Equipment Co.", "US", "Austin", "construction", time_zone="America/Chicago"),
 )
 
 # Words left out of a company's e-mail domain.
 LEGAL_FORMS = frozenset(
     {
-        "GmbH", "&", "Co.", "KG", "AG", "OHG", "e.K.", "SARL", "SAS", "SA", "B.V.", "BV",
-        "S.r.l.", "S.p.A.", "S.L.", "S.A.", "Sp.", "z", "o.o.", "Ltd", "plc", "Inc.", "LLC",
+        "GmbH",
+        "&",
+        "Co.",
+        "KG",
+        "AG",
+        "OHG",
+        "e.K.",
+        "SARL",
+        "SAS",
+        "SA",
+        "B.V.",
+        "BV",
+        "S.r.l.",
+        "S.p.A.",
+        "S.L.",
+        "S.A.",
+        "Sp.",
+        "z",
+        "o.o.",
+        "Ltd",
+        "plc",
+        "Inc.",
+        "LLC",
     }
 )
 STREETS = {
@@ -152,10 +187,18 @@ LAST_NAMES = {
     "en": ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Davies", "Evans"],
 }
 ACCOUNTS_MAILBOX = {
-    "de": "buchhaltung", "fr": "comptabilite", "nl": "crediteuren", "it": "amministrazione",
-    "es": "contabilidad", "pl": "ksiegowosc", "en": "accounts",
+    "de": "buchhaltung",
+    "fr": "comptabilite",
+    "nl": "crediteuren",
+    "it": "amministrazione",
+    "es": "contabilidad",
+    "pl": "ksiegowosc",
+    "en": "accounts",
 }
 CREDIT_REASONS = [
-    "Price adjustment", "Damaged goods returned", "Short delivery", "Volume rebate",
+    "Price adjustment",
+    "Damaged goods returned",
+    "Short delivery",
+    "Volume rebate",
     "Wrong item delivered",
 ]

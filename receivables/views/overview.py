@@ -24,9 +24,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(tenant.time_zone))
     aging = reports.aging(tenant, today)
     top = reports.top_overdue_customers(tenant, today)
-    behaviour = reports.payment_behaviour(
-        tenant, since=today - timedelta(days=365), customer=None
-    )
+    behaviour = reports.payment_behaviour(tenant, since=today - timedelta(days=365), customer=None)
     for row in top:
         row["behaviour"] = behaviour.get(row["customer_id"])
     dso = reports.dso(tenant, today)

@@ -18,18 +18,37 @@ class Kind:
     adapter: str  # dotted path of the adapter class
     point: str | None  # the contact address it reaches (None: a member, not the customer)
     parts: tuple[str, str]  # the template parts it sends: (HTML body, text body), "" for none
+    account: str | None = None  # the kind of provider account that carries it, if any
 
 
 CHANNELS: dict[str, Kind] = {
-    "email": Kind("Email", "reminders.channels.email.adapter.EmailAdapter", "email",
-                  ("body_html", "body_text")),
-    "sms": Kind("SMS", "reminders.channels.sms.adapter.SmsAdapter", "phone", ("", "short_text")),
-    "whatsapp": Kind("WhatsApp", "reminders.channels.whatsapp.adapter.WhatsAppAdapter",
-                     "whatsapp", ("", "short_text")),
-    "voice": Kind("Voice call", "reminders.channels.voice.adapter.VoiceAdapter", "phone",
-                  ("", "voice_script")),
-    "task": Kind("Task for a member", "reminders.channels.task.adapter.TaskAdapter", None,
-                 ("", "body_text")),
+    "email": Kind(
+        "Email",
+        "reminders.channels.email.adapter.EmailAdapter",
+        "email",
+        ("body_html", "body_text"),
+        "email",
+    ),
+    "sms": Kind(
+        "SMS", "reminders.channels.sms.adapter.SmsAdapter", "phone", ("", "short_text"), "twilio"
+    ),
+    "whatsapp": Kind(
+        "WhatsApp",
+        "reminders.channels.whatsapp.adapter.WhatsAppAdapter",
+        "whatsapp",
+        ("", "short_text"),
+        "twilio",
+    ),
+    "voice": Kind(
+        "Voice call",
+        "reminders.channels.voice.adapter.VoiceAdapter",
+        "phone",
+        ("", "voice_script"),
+        "twilio",
+    ),
+    "task": Kind(
+        "Task for a member", "reminders.channels.task.adapter.TaskAdapter", None, ("", "body_text")
+    ),
 }
 LOCAL_ADAPTER = "reminders.channels.local.adapter.LocalAdapter"
 

@@ -12,7 +12,8 @@ app_name = "hooks"
 urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path(
-        "t/<int:tenant_id>/anymail/<str:esp>/<str:kind>/", tenant_webhooks.tenant_esp_webhook,
+        "t/<int:tenant_id>/anymail/<str:esp>/<str:kind>/",
+        tenant_webhooks.tenant_esp_webhook,
         name="tenant_esp_webhook",
     ),
     path("twilio/status/<int:dispatch_id>/", status.twilio_status, name="twilio_status"),

@@ -21,7 +21,11 @@ WEEKDAYS = [
 ]
 #: Settings that decide when a reminder may leave.
 TIMING_FIELDS = (
-    "sending_enabled", "send_weekdays", "send_from", "send_until", "skip_public_holidays",
+    "sending_enabled",
+    "send_weekdays",
+    "send_from",
+    "send_until",
+    "skip_public_holidays",
     "min_days_between",
 )
 

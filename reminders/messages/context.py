@@ -89,8 +89,6 @@ class PromiseFields:
     currency: str = ""
 
 
-
-
 def build_context(
     *,
     tenant: Tenant,
@@ -279,4 +277,3 @@ def sample_context(language: str, *, currencies: Sequence[str] = ("EUR",)) -> di
         "promise": PromiseFields(today + timedelta(days=3), Decimal("500.00"), currencies[0]),
         "locale": language,
     }
-

@@ -30,7 +30,6 @@ class Rendered:
     voice_script: str = ""
 
 
-
 def validate_template(template: Template) -> None:
     """Render every non-empty part against sample data; raise TemplateError if any fails.
 
@@ -57,8 +56,6 @@ def _check_part(part: str, source: str, language: str) -> str | None:
         except TemplateError as exc:
             return exc.message_dict[part][0]
     return None
-
-
 
 
 def language_candidates(language: str, tenant_language: str) -> list[str]:
@@ -91,9 +88,7 @@ def pick_template(tenant: Tenant, key: str, language: str) -> Template:
     )
 
 
-def render(
-    template: Template, context: dict[str, Any], parts: Iterable[str] = PARTS
-) -> Rendered:
+def render(template: Template, context: dict[str, Any], parts: Iterable[str] = PARTS) -> Rendered:
     """Render ``parts`` (default: every part) of ``template``; raise TemplateError if one fails.
 
     Numbers and dates follow the customer's language (``locale``) when the template is

@@ -126,4 +126,3 @@ def _with_line(reason: str, exc: BaseException) -> str:
             line = tb.tb_lineno
         tb = tb.tb_next
     return f"{reason} (line {line})" if line else reason
-

@@ -32,8 +32,11 @@ def _by_member(
     moved = states.move_one(dispatch, to, among=among, **changes)
     if moved:
         events.record(
-            dispatch.customer, kind, f"{_describe(dispatch)} {done} by {by.email}",
-            dispatch_id=dispatch.pk, user_id=by.pk,
+            dispatch.customer,
+            kind,
+            f"{_describe(dispatch)} {done} by {by.email}",
+            dispatch_id=dispatch.pk,
+            user_id=by.pk,
         )
     return moved
 
@@ -44,7 +47,12 @@ def cancel_dispatch(dispatch: Dispatch, by: User) -> bool:
     Its invoices stay marked as reminded at its step, so the sweep does not plan it again.
     """
     return _by_member(
-        dispatch, by, S.CANCELLED, states.PENDING, events.Kind.REMINDER_CANCELLED, "cancelled",
+        dispatch,
+        by,
+        S.CANCELLED,
+        states.PENDING,
+        events.Kind.REMINDER_CANCELLED,
+        "cancelled",
         reason=f"cancelled by {by.email}",
     )
 
@@ -55,8 +63,16 @@ def send_again(dispatch: Dispatch, by: User) -> bool:
     It goes through the compliance gate again at the next release, with fresh attempts.
     """
     return _by_member(
-        dispatch, by, S.PLANNED, states.SENDABLE_AGAIN, events.Kind.REMINDER_SENT_AGAIN,
-        "put back in line", send_after=timezone.now(), attempts=0, error="", reason="",
+        dispatch,
+        by,
+        S.PLANNED,
+        states.SENDABLE_AGAIN,
+        events.Kind.REMINDER_SENT_AGAIN,
+        "put back in line",
+        send_after=timezone.now(),
+        attempts=0,
+        error="",
+        reason="",
     )
 
 
@@ -80,15 +96,23 @@ def send_now(
         raise ValidationError("Nothing is open for this customer: there is nothing to remind.")
     now = timezone.now()
     dispatch = states.create(
-        tenant_id=tenant_id, key=f"c{customer.pk}{MANUAL_KEY}{uuid4().hex}", customer=customer,
-        channel=channel, tone=tone, template_key=template_key, due_at=now, send_after=now,
+        tenant_id=tenant_id,
+        key=f"c{customer.pk}{MANUAL_KEY}{uuid4().hex}",
+        customer=customer,
+        channel=channel,
+        tone=tone,
+        template_key=template_key,
+        due_at=now,
+        send_after=now,
     )
     DispatchInvoice.objects.bulk_create(
         DispatchInvoice(tenant_id=tenant_id, dispatch=dispatch, invoice_id=pk) for pk in open_ids
     )
     events.record(
-        customer, events.Kind.REMINDER_REQUESTED,
+        customer,
+        events.Kind.REMINDER_REQUESTED,
         f"{_describe(dispatch)} ({template_key}) sent by hand by {by.email}",
-        dispatch_id=dispatch.pk, user_id=by.pk,
+        dispatch_id=dispatch.pk,
+        user_id=by.pk,
     )
     return dispatch

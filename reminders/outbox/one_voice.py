@@ -24,13 +24,12 @@ from kapittx.localtime import local_today
 from kapittx.tenancy import scoped
 from reminders.channels.registry import CHANNELS
 from reminders.models import MANUAL_KEY, Dispatch, DispatchStatus, Tone
+from reminders.outbox import states
 from reminders.outbox.schedule import Slot
 
 S = DispatchStatus
 TONE_RANK = {Tone.COURTESY: 0, Tone.REMINDER: 1, Tone.FIRM: 2, Tone.FINAL: 3}
 CHANNEL_ORDER = {kind: n for n, kind in enumerate(CHANNELS)}
-#: Going now, or may have gone: the customer hears (or heard) from us.
-UNDER_WAY = frozenset({S.QUEUED, S.SENDING, S.INTERRUPTED})
 #: How far back reminders sent or created are looked at (local days lag UTC by one at most).
 LOOK_BACK = timedelta(days=2)
 #: ``c<customer>:i<invoice>:…``: a reminder of a per-invoice workflow.
@@ -78,7 +77,7 @@ class Existing:
 
     def spoke_on(self, day: date, zone: str) -> bool:
         """Whether the customer heard (or is hearing) this reminder on ``day``."""
-        if self.status in UNDER_WAY:
+        if self.status in states.UNDER_WAY:
             return True
         return self.sent_at is not None and local_today(self.sent_at, zone) == day
 
@@ -135,11 +134,13 @@ def their_reminders(
             scoped(Dispatch, tenant_id)
             .filter(customer_id__in=ordered[start : start + batch])
             .filter(
-                Q(status__in=[S.PLANNED, *UNDER_WAY]) | Q(created_at__gte=since)
+                Q(status__in=[S.PLANNED, *states.UNDER_WAY])
+                | Q(created_at__gte=since)
                 | Q(sent_at__gte=since)
             )
-            .values_list("customer_id", "key", "pk", "status", "channel", "step_id", "repeat",
-                         "sent_at")
+            .values_list(
+                "customer_id", "key", "pk", "status", "channel", "step_id", "repeat", "sent_at"
+            )
         )
         for customer_id, key, pk, status, channel, step_id, repeat, sent_at in rows:
             if PER_INVOICE_KEY.match(key):

@@ -14,6 +14,7 @@ from django.db.models import F, Q, QuerySet
 from collections_app import events
 from collections_app.actions import create_task
 from collections_app.events import Kind
+from kapittx.locks import locked
 from kapittx.tenancy import scoped
 from receivables.models import Contact, Customer
 from reminders.channels.registry import label
@@ -23,8 +24,6 @@ from reminders.outbox import states
 log = logging.getLogger(__name__)
 
 S = DispatchStatus
-#: What a provider's report can move a reminder to; the rest are only kept.
-REPORTED = frozenset({*states.LADDER[1:], S.BOUNCED, S.FAILED})
 
 
 def advance(dispatch: Dispatch, status: str, error: str = "") -> bool:
@@ -33,9 +32,7 @@ def advance(dispatch: Dispatch, status: str, error: str = "") -> bool:
     if status == S.FAILED:
         # A report of failure ends a reminder the provider had; the worker's own failures
         # go through the send path.
-        return states.move_one(
-            dispatch, status, among=[S.SENT, S.DELIVERED, S.INTERRUPTED], error=error
-        )
+        return states.move_one(dispatch, status, among=states.REPORTED_FAILURE_FROM, error=error)
     return states.move_one(dispatch, status, **({"error": error} if error else {}))
 
 
@@ -71,7 +68,7 @@ def record_event(
                 )
         except IntegrityError:
             return False
-        if dispatch is not None and event_type in REPORTED:
+        if dispatch is not None and event_type in states.REPORTED:
             advance(dispatch, event_type, str(payload.get("error", ""))[:1000])
     return True
 
@@ -93,12 +90,7 @@ def mark_contact_invalid(dispatch: Dispatch, reason: str) -> bool:
     name = label(channel)
     customer = dispatch.customer
     with transaction.atomic():
-        contact = (
-            scoped(Contact, dispatch.tenant_id)
-            .select_for_update()
-            .filter(pk=dispatch.contact_id)
-            .first()
-        )
+        contact = locked(scoped(Contact, dispatch.tenant_id).filter(pk=dispatch.contact_id)).first()
         if contact is not None:
             if channel in contact.invalid_channels:
                 return False
@@ -134,7 +126,7 @@ def set_opted_out(
     """Opt ``contacts`` out of ``channel`` (or back in); return the contacts that changed."""
     changed: list[Contact] = []
     with transaction.atomic():
-        rows = contacts.select_for_update(of=("self",)).select_related("customer").order_by("pk")
+        rows = locked(contacts.select_related("customer"), of=("self",))
         for contact in rows:
             if (channel in contact.opted_out_channels) == opted_out:
                 continue

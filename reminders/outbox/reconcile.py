@@ -50,16 +50,27 @@ def reconcile(tenant_id: int, now: datetime) -> Reconciled:
     ids = [d.pk for d in stale]
     never_called = Q(provider_called_at__isnull=True)
     given_up = states.move(
-        tenant_id, ids, S.FAILED, among=[S.SENDING],
+        tenant_id,
+        ids,
+        S.FAILED,
+        among=[S.SENDING],
         where=never_called & Q(attempts__gte=MAX_ATTEMPTS),
         error=f"The worker stopped {MAX_ATTEMPTS} times while handling it; not tried again.",
     )
     sent_again = states.move(
-        tenant_id, ids, S.PLANNED, among=[S.SENDING], where=never_called, send_after=now,
+        tenant_id,
+        ids,
+        S.PLANNED,
+        among=[S.SENDING],
+        where=never_called,
+        send_after=now,
         reason="the worker stopped before calling the provider; sent again",
     )
     interrupted = states.move(
-        tenant_id, ids, S.INTERRUPTED, among=[S.SENDING],
+        tenant_id,
+        ids,
+        S.INTERRUPTED,
+        among=[S.SENDING],
         where=Q(provider_called_at__lt=cutoff),
         reason="the worker stopped while the provider was being called; it may have left",
     )

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Least
 
 from collections_app.rules.decision import Action
+from kapittx.locks import locked
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from reminders.models import Dispatch, DispatchStatus, ReminderSettings
@@ -58,10 +59,9 @@ def release(tenant: Tenant, now: datetime, enqueue: Callable[[list[Dispatch]], N
         states.move(tenant.pk, ids, to, among=[S.PLANNED], **changes)
     # Rows a concurrent sweep or release holds are left for the next tick, not waited for.
     free = list(
-        scoped(Dispatch, tenant)
-        .filter(pk__in=allowed, status=S.PLANNED)
-        .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)
+        locked(
+            scoped(Dispatch, tenant).filter(pk__in=allowed, status=S.PLANNED), skip_locked=True
+        ).values_list("pk", flat=True)
     )
     released = set(states.move(tenant.pk, free, S.QUEUED, among=[S.PLANNED], queued_at=now))
     queued = [dispatch for dispatch in due if dispatch.pk in released]

@@ -52,8 +52,13 @@ COMPOSED_FIELDS = ["contact", "recipient", "language", "subject", "body_html", "
 def _claim(tenant_id: int, dispatch_ids: Sequence[int], now: datetime) -> list[Dispatch]:
     """Claim the still-queued ones among ``dispatch_ids``; each can be claimed only once."""
     claimed = states.move(
-        tenant_id, dispatch_ids, S.SENDING, among=[S.QUEUED], attempts=F("attempts") + 1,
-        claimed_at=now, provider_called_at=None,
+        tenant_id,
+        dispatch_ids,
+        S.SENDING,
+        among=[S.QUEUED],
+        attempts=F("attempts") + 1,
+        claimed_at=now,
+        provider_called_at=None,
     )
     dispatches = list(
         Dispatch.objects.filter(pk__in=claimed)
@@ -115,8 +120,13 @@ def _compose_onto(dispatch: Dispatch, invoices: list[Invoice], promise, now: dat
     except Template.DoesNotExist as exc:
         raise ChannelError(str(exc), permanent=True) from None
     message = compose(
-        customer=customer, channel=dispatch.channel, template=template, invoices=invoices,
-        promise=promise, now=now, tone=dispatch.tone,
+        customer=customer,
+        channel=dispatch.channel,
+        template=template,
+        invoices=invoices,
+        promise=promise,
+        now=now,
+        tone=dispatch.tone,
     )
     dispatch.contact, dispatch.recipient = message.contact, message.recipient
     dispatch.language, dispatch.subject = message.language, message.subject
@@ -139,10 +149,12 @@ def _why_not(exc: Exception) -> ChannelError:
         return exc
     if isinstance(exc, TemplateError):
         reasons = "; ".join(f"{part}: {' '.join(msgs)}" for part, msgs in exc.message_dict.items())
-        return ChannelError(f"The template does not render for this customer: {reasons}",
-                            permanent=True)
-    return ChannelError(f"The message could not be composed: {type(exc).__name__}: {exc}",
-                        permanent=True)
+        return ChannelError(
+            f"The template does not render for this customer: {reasons}", permanent=True
+        )
+    return ChannelError(
+        f"The message could not be composed: {type(exc).__name__}: {exc}", permanent=True
+    )
 
 
 def deliver_many(
@@ -162,7 +174,10 @@ def deliver_many(
             limit = throttle.account_limit(dispatch)
             if limit is not None and not throttle.acquire(*limit):
                 states.move_one(
-                    dispatch, S.PLANNED, among=[S.SENDING], attempts=F("attempts") - 1,
+                    dispatch,
+                    S.PLANNED,
+                    among=[S.SENDING],
+                    attempts=F("attempts") - 1,
                     reason="waiting for the provider's rate limit",
                 )
                 outcome[dispatch.pk] = S.PLANNED
@@ -209,15 +224,21 @@ def _call(adapter, dispatch: Dispatch, now: datetime) -> str:
         # The provider may or may not have taken it: it must not go again by itself.
         log.exception("dispatch %s: the channel failed unexpectedly", dispatch.pk)
         states.move_one(
-            dispatch, S.INTERRUPTED, among=[S.SENDING],
+            dispatch,
+            S.INTERRUPTED,
+            among=[S.SENDING],
             reason="the channel failed while sending; it may have left",
             error=f"{type(exc).__name__}: {exc}"[:1000],
         )
         return S.INTERRUPTED
     with transaction.atomic():
         moved = states.move_one(
-            dispatch, S.SENT, provider_message_id=result.provider_message_id, sent_at=now,
-            error="", reason="",
+            dispatch,
+            S.SENT,
+            provider_message_id=result.provider_message_id,
+            sent_at=now,
+            error="",
+            reason="",
         )
         if moved:
             events.record(
@@ -235,8 +256,12 @@ def _mark_calling(dispatch: Dispatch) -> bool:
     this worker's (the reconciler gave it back, or a member cancelled it)."""
     return bool(
         states.move(
-            dispatch.tenant_id, [dispatch.pk], S.SENDING, among=[S.SENDING],
-            where=Q(provider_called_at__isnull=True), provider_called_at=timezone.now(),
+            dispatch.tenant_id,
+            [dispatch.pk],
+            S.SENDING,
+            among=[S.SENDING],
+            where=Q(provider_called_at__isnull=True),
+            provider_called_at=timezone.now(),
         )
     )
 
@@ -247,8 +272,12 @@ def _failed(dispatch: Dispatch, exc: ChannelError, now: datetime) -> str:
         # Retries wait in the database, not as delayed broker messages: the next release
         # after ``send_after`` hands the dispatch out again.
         states.move_one(
-            dispatch, S.PLANNED, among=[S.SENDING], send_after=now + RETRY_AFTER[attempts - 1],
-            error=exc.message, provider_called_at=None,
+            dispatch,
+            S.PLANNED,
+            among=[S.SENDING],
+            send_after=now + RETRY_AFTER[attempts - 1],
+            error=exc.message,
+            provider_called_at=None,
         )
         log.warning("dispatch %s: transient error, retrying: %s", dispatch.pk, exc.message)
         return S.PLANNED

@@ -28,6 +28,8 @@ SENDABLE_AGAIN = frozenset({S.FAILED, S.BLOCKED, S.CANCELLED, S.INTERRUPTED})
 EXPLAINED = frozenset({S.BLOCKED, S.SKIPPED, S.FAILED, S.CANCELLED, S.BOUNCED, S.INTERRUPTED})
 #: Need a member's eye: the overview counts them.
 NEEDS_ATTENTION = frozenset({S.INTERRUPTED})
+#: Going now, or may have gone: the customer hears (or heard) from us.
+UNDER_WAY = frozenset({S.QUEUED, S.SENDING, S.INTERRUPTED})
 #: Delivery reports only move a reminder up this ladder: a late "delivered" never undoes
 #: "opened".
 LADDER = (S.SENT, S.DELIVERED, S.OPENED, S.CLICKED, S.REPLIED)
@@ -47,11 +49,12 @@ MOVES: dict[str, frozenset[str]] = {
     # From "sent" on only: a report racing the worker's own "sent" must not take the
     # reminder away from the worker still sending it.
     **{
-        status: frozenset({*LADDER[: LADDER.index(status)], S.INTERRUPTED})
-        for status in LADDER[1:]
+        status: frozenset({*LADDER[: LADDER.index(status)], S.INTERRUPTED}) for status in LADDER[1:]
     },
     # Bounced and failed end a reminder, but only one the provider had not confirmed read.
     S.BOUNCED: frozenset({S.SENT, S.DELIVERED, S.INTERRUPTED}),
+    # A provider reports failure only of what it had; the worker's own failures are from
+    # "sending".
     S.FAILED: frozenset({S.SENDING, S.SENT, S.DELIVERED, S.INTERRUPTED}),
     S.BLOCKED: frozenset({S.PLANNED}),
     S.CANCELLED: frozenset({S.PLANNED, S.QUEUED, S.SENDING}),
@@ -59,6 +62,10 @@ MOVES: dict[str, frozenset[str]] = {
     # The worker stopped after the moment it called the provider (see ``reconcile``).
     S.INTERRUPTED: frozenset({S.SENDING}),
 }
+#: What a provider's report may move a reminder to (the rest of its reports are only kept),
+#: and where a reported failure may come from.
+REPORTED = frozenset({*LADDER[1:], S.BOUNCED, S.FAILED})
+REPORTED_FAILURE_FROM = frozenset({S.SENT, S.DELIVERED, S.INTERRUPTED})
 
 
 def can_move(status: str, to: str) -> bool:
@@ -108,10 +115,30 @@ def move_one(dispatch: Dispatch, to: str, **options) -> bool:
 
 #: The columns of a new dispatch row, in the order ``add`` takes them.
 NEW_COLUMNS = [
-    "tenant", "key", "voice", "customer", "workflow", "step", "repeat", "channel", "tone",
-    "template_key", "status", "reason", "due_at", "send_after", "recipient", "language",
-    "subject", "body_html", "body_text", "provider_message_id", "attempts", "error",
-    "created_at", "updated_at",
+    "tenant",
+    "key",
+    "voice",
+    "customer",
+    "workflow",
+    "step",
+    "repeat",
+    "channel",
+    "tone",
+    "template_key",
+    "status",
+    "reason",
+    "due_at",
+    "send_after",
+    "recipient",
+    "language",
+    "subject",
+    "body_html",
+    "body_text",
+    "provider_message_id",
+    "attempts",
+    "error",
+    "created_at",
+    "updated_at",
 ]
 #: What a new dispatch may start as: planned, or skipped when a later step overtook it.
 INITIAL = frozenset({S.PLANNED, S.SKIPPED})

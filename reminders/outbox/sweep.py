@@ -24,6 +24,7 @@ from django.utils import timezone
 from collections_app.rules import holds
 from collections_app.rules.windows import next_allowed
 from kapittx.localtime import local_today, start_of_day
+from kapittx.locks import lock_tenant
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import still_owed
@@ -63,10 +64,18 @@ def _candidates(
     return (
         positions.filter(still_owed("invoice__"), invoice__customer__do_not_contact=False)
         .values_list(
-            "invoice_id", "invoice__customer_id", "invoice__due_date", "invoice__balance",
-            "invoice__currency", "reminded_offset", "invoice__customer__time_zone",
-            "invoice__customer__country", "next_at", "invoice__created_at",
-            "invoice__customer__reminders_on_hold", "invoice__customer__reminders_paused_until",
+            "invoice_id",
+            "invoice__customer_id",
+            "invoice__due_date",
+            "invoice__balance",
+            "invoice__currency",
+            "reminded_offset",
+            "invoice__customer__time_zone",
+            "invoice__customer__country",
+            "next_at",
+            "invoice__created_at",
+            "invoice__customer__reminders_on_hold",
+            "invoice__customer__reminders_paused_until",
         )
         .order_by("invoice_id")
     )
@@ -121,8 +130,11 @@ def plan(
         if is_held is None:
             is_held = held[(customer_id, today)] = (
                 holds.customer_hold(
-                    on_hold=row[10], hold_reason="", paused_until=row[11],
-                    promised_on=promised.get(customer_id), today=today,
+                    on_hold=row[10],
+                    hold_reason="",
+                    paused_until=row[11],
+                    promised_on=promised.get(customer_id),
+                    today=today,
                 )
                 is not None
             )
@@ -144,8 +156,12 @@ def plan(
         where = known.get(memo_key)
         if where is None:
             where = known[memo_key] = position(
-                timelines[workflow_id], due_date=due_date, today=today,
-                reminded_offset=offset, balance=balance, known_since=known_since,
+                timelines[workflow_id],
+                due_date=due_date,
+                today=today,
+                reminded_offset=offset,
+                balance=balance,
+                known_since=known_since,
             )
         next_at = None if where.next_on is None else start_of_day(where.next_on, zone)
         result.place(pk, (where.reminded_offset, next_at), stored)
@@ -170,13 +186,19 @@ def plan(
             allowed[moment] = next_allowed(moment[0], zone=zone, country=country, window=window)
         return due_at, allowed[moment]
 
-    def planned(key: str, customer_id: int, slot: Slot, status: str, dues: list[Due],
-                lines: list[Due]) -> Planned:
+    def planned(
+        key: str, customer_id: int, slot: Slot, status: str, dues: list[Due], lines: list[Due]
+    ) -> Planned:
         due_at, send_after = timed(customer_id, dues, status)
         balances = {d.invoice_id: (d.balance, d.currency) for d in dues}
         return Planned(
-            key=key, customer_id=customer_id, slot=slot, status=status, due_at=due_at,
-            send_after=send_after, invoice_ids=tuple(sorted(balances)),
+            key=key,
+            customer_id=customer_id,
+            slot=slot,
+            status=status,
+            due_at=due_at,
+            send_after=send_after,
+            invoice_ids=tuple(sorted(balances)),
             amount=sum((b for b, _c in balances.values()), Decimal(0)),
             currencies=tuple(sorted({c for _b, c in balances.values()})),
             lines=tuple(d.line for d in lines),
@@ -232,14 +254,18 @@ def sweep(tenant: Tenant, now: datetime | None = None, *, dry_run: bool = False)
     with transaction.atomic():
         # One sweep per tenant at a time: a second one waits here and then sees the first's
         # positions, so a sweep straddling local midnight cannot plan a step twice.
-        Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+        lock_tenant(tenant.pk)
         result = plan(tenant, now)
         apply(result)
     return result
 
 
 def _speak_for_the_day(
-    result: Plan, customer_id: int, today: date, dues: list[Due], theirs: list[Existing],
+    result: Plan,
+    customer_id: int,
+    today: date,
+    dues: list[Due],
+    theirs: list[Existing],
     planned,
 ) -> None:
     """Plan the customer's one voice of ``today``: new reminders, slots joining waiting ones,

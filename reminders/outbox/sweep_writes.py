@@ -68,8 +68,13 @@ def _reword(tenant: Tenant, join: Join) -> None:
     scoped(Dispatch, tenant).filter(pk=join.dispatch_id, status=DispatchStatus.PLANNED).exclude(
         step_id=step.pk, repeat=join.slot.repeat, voice=join.voice
     ).update(
-        workflow_id=step.workflow_id, step_id=step.pk, repeat=join.slot.repeat, tone=step.tone,
-        template_key=step.template_key, voice=join.voice, updated_at=timezone.now(),
+        workflow_id=step.workflow_id,
+        step_id=step.pk,
+        repeat=join.slot.repeat,
+        tone=step.tone,
+        template_key=step.template_key,
+        voice=join.voice,
+        updated_at=timezone.now(),
     )
 
 
@@ -79,7 +84,10 @@ def _fold(tenant: Tenant, folds: list[Fold], found: dict[str, tuple[int, str]]) 
     for fold in folds:
         into = fold.into if isinstance(fold.into, int) else found[fold.into][0]
         if states.move(
-            tenant.pk, [fold.dispatch_id], DispatchStatus.SKIPPED, among=[DispatchStatus.PLANNED],
+            tenant.pk,
+            [fold.dispatch_id],
+            DispatchStatus.SKIPPED,
+            among=[DispatchStatus.PLANNED],
             reason="folded into a firmer reminder of the same day",
         ):
             scoped(DispatchInvoice, tenant).filter(dispatch_id=fold.dispatch_id).update(
@@ -103,10 +111,30 @@ def _dispatch_row(tenant: Tenant, now: datetime, item: Planned) -> tuple:
     step = item.slot.step
     reason = "overtaken by a later step" if item.status == DispatchStatus.SKIPPED else ""
     return (
-        tenant.pk, item.key, item.voice, item.customer_id, step.workflow_id, step.pk,
+        tenant.pk,
+        item.key,
+        item.voice,
+        item.customer_id,
+        step.workflow_id,
+        step.pk,
         item.slot.repeat,
-        step.channel, step.tone, step.template_key, item.status, reason, item.due_at,
-        item.send_after, "", "", "", "", "", "", 0, "", now, now,
+        step.channel,
+        step.tone,
+        step.template_key,
+        item.status,
+        reason,
+        item.due_at,
+        item.send_after,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        0,
+        "",
+        now,
+        now,
     )
 
 
@@ -143,14 +171,18 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
     candidates = sorted(pending)
     invoices_of: dict[int, set[int]] = defaultdict(set)
     for start in range(0, len(candidates), BATCH):
-        for dispatch_id, invoice_id in scoped(DispatchInvoice, tenant).filter(
-            dispatch_id__in=candidates[start : start + BATCH]
-        ).values_list("dispatch_id", "invoice_id"):
+        for dispatch_id, invoice_id in (
+            scoped(DispatchInvoice, tenant)
+            .filter(dispatch_id__in=candidates[start : start + BATCH])
+            .values_list("dispatch_id", "invoice_id")
+        ):
             invoices_of[dispatch_id].add(invoice_id)
     stale = [pk for pk, invoices in invoices_of.items() if invoices <= moved]
     for start in range(0, len(stale), BATCH):
         states.move(
-            tenant.pk, stale[start : start + BATCH], DispatchStatus.SKIPPED,
+            tenant.pk,
+            stale[start : start + BATCH],
+            DispatchStatus.SKIPPED,
             reason="overtaken by a later step",
         )
 
@@ -175,5 +207,3 @@ def _save_positions(tenant: Tenant, plan_: Plan) -> None:
         scoped(ReminderPosition, tenant).filter(
             invoice_id__in=closed[start : start + BATCH]
         ).update(next_at=None)
-
-

@@ -11,29 +11,25 @@ from django.conf import settings
 from django.core.cache import cache
 
 from kapittx.tenancy import scoped
+from reminders.channels.registry import CHANNELS
 from reminders.models import Dispatch, ProviderAccount
 from reminders.outbox.batch_memo import memo
-
-#: The provider account that carries each channel.
-PROVIDER_OF = {
-    "email": ProviderAccount.Provider.EMAIL,
-    "sms": ProviderAccount.Provider.TWILIO,
-    "whatsapp": ProviderAccount.Provider.TWILIO,
-    "voice": ProviderAccount.Provider.TWILIO,
-}
 
 
 def account_limit(dispatch: Dispatch) -> tuple[str, int] | None:
     """Return (account key, sends per second) for the account ``dispatch`` goes through."""
-    provider = PROVIDER_OF.get(dispatch.channel)
+    kind = CHANNELS.get(dispatch.channel)
+    provider = kind.account if kind else None
     if provider is None:
         return None
     own = memo(
         ("rate", dispatch.tenant_id, provider),
-        lambda: scoped(ProviderAccount, dispatch.tenant_id)
-        .filter(provider=provider)
-        .values_list("pk", "rate_per_second")
-        .first(),
+        lambda: (
+            scoped(ProviderAccount, dispatch.tenant_id)
+            .filter(provider=provider)
+            .values_list("pk", "rate_per_second")
+            .first()
+        ),
     )
     if own is not None:
         return f"{provider}:account{own[0]}", own[1]

@@ -75,7 +75,8 @@ def change_customer_reminders(
         pin_workflow(customer, workflow)
     ask_the_gate_again(scoped(Dispatch, customer.tenant_id).filter(customer=customer))
     events.record(
-        customer, events.Kind.REMINDERS_CHANGED,
+        customer,
+        events.Kind.REMINDERS_CHANGED,
         f"Reminders changed by {by.email}: "
         + "; ".join(_describe_change(customer, field, workflow) for field in changed),
         user_id=by.pk,
@@ -96,7 +97,8 @@ def resume_reminders(customer: Customer, by: User) -> bool:
     customer.save(update_fields=["reminders_on_hold", "reminders_hold_reason"])
     ask_the_gate_again(scoped(Dispatch, customer.tenant_id).filter(customer=customer))
     events.record(
-        customer, events.Kind.REMINDERS_RESUMED,
+        customer,
+        events.Kind.REMINDERS_RESUMED,
         f"Reminders resumed by {by.email}" + (f" (held: {reason})" if reason else ""),
         user_id=by.pk,
     )

@@ -112,7 +112,9 @@ def customer_reminders(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Change how the customer is chased: workflow, pause, do-not-contact, channel opt-outs."""
     customer = _customer(request, customer_id)
     form = CustomerRemindersForm(
-        request.POST, instance=customer, today=customer.local_today(),
+        request.POST,
+        instance=customer,
+        today=customer.local_today(),
         pinned=pinned_workflow(customer),
     )
     if not form.is_valid():
@@ -137,7 +139,8 @@ def customer_send_now(request: HttpRequest, customer_id: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(
-                request, "Reminder in the outbox: it leaves at the next allowed moment, if the "
+                request,
+                "Reminder in the outbox: it leaves at the next allowed moment, if the "
                 "contact rules allow it.",
             )
             return redirect(

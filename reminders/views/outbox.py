@@ -104,7 +104,8 @@ def dispatch_send_again(request: HttpRequest, dispatch_id: int) -> HttpResponse:
     dispatch = get_object_or_404(scoped(Dispatch, request.tenant), pk=dispatch_id)
     if send_again(dispatch, request.user):
         messages.success(
-            request, "Reminder back in line: it goes out at the next allowed moment, once the "
+            request,
+            "Reminder back in line: it goes out at the next allowed moment, once the "
             "contact rules allow it.",
         )
     else:

@@ -143,7 +143,8 @@ def _send_sample(page: _Page) -> bool:
         else "the platform's email provider"
     )
     messages.success(
-        page.request, f"Test email sent to {to}: a sample reminder with your sender, "
+        page.request,
+        f"Test email sent to {to}: a sample reminder with your sender, "
         f"reply-to and branding, through {through}.",
     )
     return True

@@ -176,9 +176,14 @@ def template_preview(request: HttpRequest, template_id: int) -> JsonResponse:
         # composition then shows exactly what this customer would get by email.
         validate_template(draft)
         message = compose(
-            customer=customer, channel="email", template=draft, invoices=invoices,
+            customer=customer,
+            channel="email",
+            template=draft,
+            invoices=invoices,
             promise=latest_promises(tenant.pk, [customer.pk]).get(customer.pk),
-            now=timezone.now(), tone=_tone_of(template), all_parts=True,
+            now=timezone.now(),
+            tone=_tone_of(template),
+            all_parts=True,
             contact_required=False,
         )
     except ValidationError as exc:

@@ -31,8 +31,12 @@ def receivables(tenant):
     for number, days_overdue, amount in [("A-1", -5, 100), ("A-2", 10, 200), ("A-3", 95, 700)]:
         due = today - timedelta(days=days_overdue)
         ledger.create_invoice(
-            tenant, customer, number=number, issue_date=due - timedelta(days=30),
-            due_date=due, subtotal=Decimal(amount),
+            tenant,
+            customer,
+            number=number,
+            issue_date=due - timedelta(days=30),
+            due_date=due,
+            subtotal=Decimal(amount),
         )
     return customer
 

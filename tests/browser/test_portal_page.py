@@ -22,8 +22,12 @@ def test_customer_opens_the_link_and_sees_what_is_open(page, live_server, tenant
     for number, days_overdue, amount in [("P-1", 12, 300), ("P-2", -4, 150)]:
         due = today - timedelta(days=days_overdue)
         ledger.create_invoice(
-            tenant, customer, number=number, issue_date=due - timedelta(days=30),
-            due_date=due, subtotal=Decimal(amount),
+            tenant,
+            customer,
+            number=number,
+            issue_date=due - timedelta(days=30),
+            due_date=due,
+            subtotal=Decimal(amount),
         )
     response = page.goto(f"{live_server.url}/portal/{portal_token(customer)}/")
     assert response.status == 200
@@ -45,8 +49,12 @@ def test_customer_promises_a_date_from_the_page(page, live_server, tenant):
         tenant=tenant, external_id="C2", name="Nordic Parts", currency="EUR"
     )
     ledger.create_invoice(
-        tenant, customer, number="Q-1", issue_date=today - timedelta(days=40),
-        due_date=today - timedelta(days=10), subtotal=Decimal(80),
+        tenant,
+        customer,
+        number="Q-1",
+        issue_date=today - timedelta(days=40),
+        due_date=today - timedelta(days=10),
+        subtotal=Decimal(80),
     )
     page.goto(f"{live_server.url}/portal/{portal_token(customer)}/")
     page.click("text=I will pay by a date")

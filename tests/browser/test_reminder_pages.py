@@ -220,7 +220,9 @@ def test_look_at_the_outbox_and_the_other_pages(
     assert "Do not contact" in page.inner_text(".kpis")
     brandt = Customer.objects.get(tenant=tenant, name="Brandt Maschinenbau")
     assert (pinned_workflow(brandt).name, brandt.opted_out_channels, brandt.do_not_contact) == (
-        "Scenario", ["sms"], True
+        "Scenario",
+        ["sms"],
+        True,
     )
     segment = Segment.objects.get(tenant=tenant, name="Large balances")
     page.goto(f"{live_server.url}/t/acme/reminders/preview/?segment={segment.pk}")
@@ -244,9 +246,7 @@ def test_send_a_blocked_reminder_again_then_cancel_it(page, live_server, tenant,
     assert (blocked.status, blocked.reason) == ("cancelled", f"cancelled by {owner.email}")
 
 
-def test_send_a_statement_by_hand_from_the_customer_page(
-    page, live_server, tenant, owner, account
-):
+def test_send_a_statement_by_hand_from_the_customer_page(page, live_server, tenant, owner, account):
     brandt = Customer.objects.get(tenant=tenant, name="Brandt Maschinenbau")
     log_in(page, live_server, owner.email)
     page.wait_for_url(f"{live_server.url}/t/acme/")

@@ -12,15 +12,56 @@ AWKWARD = ['quote " inside', "back\\slash", "it's", "", "a,b {c}", "NULL", " pad
 
 LATER = datetime(2026, 3, 14, 23, tzinfo=UTC)
 
-COLUMNS = ["tenant", "key", "customer", "repeat", "channel", "tone", "template_key", "status",
-           "reason", "due_at", "send_after", "recipient", "language", "subject", "body_html",
-           "body_text", "provider_message_id", "attempts", "error", "created_at", "updated_at"]
+COLUMNS = [
+    "tenant",
+    "key",
+    "customer",
+    "repeat",
+    "channel",
+    "tone",
+    "template_key",
+    "status",
+    "reason",
+    "due_at",
+    "send_after",
+    "recipient",
+    "language",
+    "subject",
+    "body_html",
+    "body_text",
+    "provider_message_id",
+    "attempts",
+    "error",
+    "created_at",
+    "updated_at",
+]
 
 
 def rows(tenant, customer, moment, subjects):
     return [
-        (tenant.pk, f"k{n}", customer.pk, 0, "email", "firm", "overdue-firm", "planned", "",
-         moment, moment, "", "", subject, "", "", "", 0, "", moment, moment)
+        (
+            tenant.pk,
+            f"k{n}",
+            customer.pk,
+            0,
+            "email",
+            "firm",
+            "overdue-firm",
+            "planned",
+            "",
+            moment,
+            moment,
+            "",
+            "",
+            subject,
+            "",
+            "",
+            "",
+            0,
+            "",
+            moment,
+            moment,
+        )
         for n, subject in enumerate(subjects)
     ]
 
@@ -78,6 +119,7 @@ def test_update_values_changes_only_the_rows_named(tenant):
     target = Dispatch.objects.get(key="k1")
     update_values(Dispatch, ["subject", "attempts"], [(target.pk, 'new "subject"', 3)])
     assert dict(Dispatch.objects.values_list("key", "subject")) == {
-        "k0": "a", "k1": 'new "subject"'
+        "k0": "a",
+        "k1": 'new "subject"',
     }
     assert Dispatch.objects.get(key="k1").attempts == 3

@@ -11,7 +11,9 @@ def test_create_tenant_with_options(db):
     )
     tenant = Tenant.objects.get(slug="nordic")
     assert (tenant.name, tenant.base_currency, tenant.time_zone) == (
-        "Nordic AB", "SEK", "Europe/Stockholm",
+        "Nordic AB",
+        "SEK",
+        "Europe/Stockholm",
     )
 
 
@@ -39,7 +41,8 @@ def test_create_user_makes_user_and_membership(tenant):
 def test_create_user_adds_membership_to_existing_user(tenant, other_tenant, outsider):
     call_command("create_user", outsider.email, tenant="acme", role="viewer")
     assert set(Membership.objects.filter(user=outsider).values_list("tenant__slug", "role")) == {
-        ("globex", "owner"), ("acme", "viewer"),
+        ("globex", "owner"),
+        ("acme", "viewer"),
     }
     outsider.refresh_from_db()
     assert outsider.check_password(PASSWORD)

@@ -13,11 +13,18 @@ from reminders.setup.segments import customers_matching
 def pay_late(tenant, customer, number: str, days_late: int) -> None:
     due = timezone.localdate() - timedelta(days=60)
     invoice = ledger.create_invoice(
-        tenant, customer, number=number, issue_date=due - timedelta(days=30), due_date=due,
+        tenant,
+        customer,
+        number=number,
+        issue_date=due - timedelta(days=30),
+        due_date=due,
         subtotal=Decimal("100.00"),
     )
     ledger.record_payment(
-        tenant, customer, amount="100.00", received_on=due + timedelta(days=days_late),
+        tenant,
+        customer,
+        amount="100.00",
+        received_on=due + timedelta(days=days_late),
         splits=[ledger.Split(invoice, Decimal("100.00"))],
     )
 
@@ -38,7 +45,11 @@ def test_the_hourly_refresh_stores_habits_for_segment_rules(tenant, other_tenant
 
 def test_a_full_refresh_clears_habits_of_customers_with_nothing_paid(tenant):
     customer = Customer.objects.create(
-        tenant=tenant, external_id="X", name="X", currency="EUR", average_days_late=Decimal(9),
+        tenant=tenant,
+        external_id="X",
+        name="X",
+        currency="EUR",
+        average_days_late=Decimal(9),
         share_paid_late=Decimal(50),
     )
     refresh_payment_habits(tenant, today=date(2026, 11, 23))

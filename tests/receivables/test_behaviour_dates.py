@@ -20,11 +20,18 @@ def test_the_habit_window_ends_on_the_tenants_date(tenant, monkeypatch):
     customer = Customer.objects.create(tenant=tenant, external_id="K", name="Kiwi", currency="EUR")
     # Paid 30 days late on 30 June 2025: a year and a day before Auckland's 1 July 2026.
     invoice = ledger.create_invoice(
-        tenant, customer, number="INV-1", issue_date=date(2025, 4, 1),
-        due_date=date(2025, 5, 31), subtotal=Decimal("100.00"),
+        tenant,
+        customer,
+        number="INV-1",
+        issue_date=date(2025, 4, 1),
+        due_date=date(2025, 5, 31),
+        subtotal=Decimal("100.00"),
     )
     ledger.record_payment(
-        tenant, customer, amount="100.00", received_on=date(2025, 6, 30),
+        tenant,
+        customer,
+        amount="100.00",
+        received_on=date(2025, 6, 30),
         splits=[ledger.Split(invoice, Decimal("100.00"))],
     )
     monkeypatch.setattr(timezone, "now", lambda: SERVER_NOW)

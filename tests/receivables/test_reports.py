@@ -38,15 +38,24 @@ AS_OF = date(2024, 6, 30)
 
 def bill(customer: Customer, number: str, total, issued: date, due: date, **kw) -> Invoice:
     return create_invoice(
-        customer.tenant, customer, number=number, issue_date=issued, due_date=due,
-        subtotal=total, **kw,
+        customer.tenant,
+        customer,
+        number=number,
+        issue_date=issued,
+        due_date=due,
+        subtotal=total,
+        **kw,
     )
 
 
 def pay(invoice: Invoice, amount, on: date) -> None:
     record_payment(
-        invoice.tenant, invoice.customer, amount=amount, received_on=on,
-        currency=invoice.currency, splits=[Split(invoice, D(amount))],
+        invoice.tenant,
+        invoice.customer,
+        amount=amount,
+        received_on=on,
+        currency=invoice.currency,
+        splits=[Split(invoice, D(amount))],
     )
 
 
@@ -142,12 +151,27 @@ def test_it_ages_one_customers_invoices(tenant, alpha, beta, june_book):
 def test_it_ages_by_customer_and_currency_largest_total_first(tenant, alpha, beta, june_book):
     # Beta EUR 150 + 2,000 = 2,150; Alpha EUR 600 + 500 = 1,100; Alpha USD 800.
     assert aging_by_customer(tenant, AS_OF) == [
-        {"customer_id": beta.pk, "customer_name": "Beta", "currency": "EUR",
-         **buckets(current=150, d90_plus=2000), "total": D(2150)},
-        {"customer_id": alpha.pk, "customer_name": "Alpha", "currency": "EUR",
-         **buckets(current=600, d31_60=500), "total": D(1100)},
-        {"customer_id": alpha.pk, "customer_name": "Alpha", "currency": "USD",
-         **buckets(d1_30=800), "total": D(800)},
+        {
+            "customer_id": beta.pk,
+            "customer_name": "Beta",
+            "currency": "EUR",
+            **buckets(current=150, d90_plus=2000),
+            "total": D(2150),
+        },
+        {
+            "customer_id": alpha.pk,
+            "customer_name": "Alpha",
+            "currency": "EUR",
+            **buckets(current=600, d31_60=500),
+            "total": D(1100),
+        },
+        {
+            "customer_id": alpha.pk,
+            "customer_name": "Alpha",
+            "currency": "USD",
+            **buckets(d1_30=800),
+            "total": D(800),
+        },
     ]
 
 
@@ -171,8 +195,12 @@ def test_it_lists_the_customers_most_overdue_per_currency(tenant, alpha, beta, j
         ("Alpha", "EUR", D(500)),
     ]
     assert rows[0] == {
-        "customer_id": beta.pk, "customer__name": "Beta", "currency": "EUR",
-        "overdue": D(2000), "invoices": 1, "oldest_due": date(2024, 3, 1),
+        "customer_id": beta.pk,
+        "customer__name": "Beta",
+        "currency": "EUR",
+        "overdue": D(2000),
+        "invoices": 1,
+        "oldest_due": date(2024, 3, 1),
     }
     assert len(top_overdue_customers(tenant, AS_OF, limit=2)) == 2
 
@@ -193,7 +221,8 @@ def test_another_tenant_sees_only_its_own_receivables(other_tenant, june_book, n
     # at today's balances, so its 7,777 USD due 2 Nov is current; on 30 June it was not yet
     # issued, so the rebuilt receivable of that day leaves it out.
     assert aging(other_tenant, AS_OF) == {
-        "EUR": buckets(d90_plus=9999), "USD": buckets(current=7777),
+        "EUR": buckets(d90_plus=9999),
+        "USD": buckets(current=7777),
     }
     assert receivable_on(other_tenant, AS_OF) == {"EUR": D(9999)}
 
@@ -210,7 +239,11 @@ def q1_book(tenant, alpha, noise) -> None:
     write_off(inv2, date(2024, 3, 20))
     inv3 = bill(alpha, "INV-3", "300", date(2024, 2, 15), date(2024, 3, 16))
     record_credit_note(
-        alpha.tenant, alpha, number="CN-1", amount="100", issued_on=date(2024, 2, 20),
+        alpha.tenant,
+        alpha,
+        number="CN-1",
+        amount="100",
+        issued_on=date(2024, 2, 20),
         splits=[Split(inv3, D(100))],
     )
     void_invoice(bill(alpha, "INV-4", "700", date(2024, 1, 15), date(2024, 2, 14)), AS_OF)
@@ -231,9 +264,7 @@ def q1_book(tenant, alpha, noise) -> None:
         (date(2024, 3, 20), D(200)),  # - INV-2 written off: INV-3 200 is what is open today
     ],
 )
-def test_it_rebuilds_the_receivable_of_a_past_day_from_the_ledger_dates(
-    tenant, q1_book, day, eur
-):
+def test_it_rebuilds_the_receivable_of_a_past_day_from_the_ledger_dates(tenant, q1_book, day, eur):
     # The void INV-4 and the draft INV-5 never count; USD INV-6 50 stays apart.
     expected = {"USD": D(50)} | ({"EUR": eur} if eur is not None else {})
 
@@ -299,14 +330,16 @@ def test_cei_compares_what_was_collected_with_what_could_be(tenant, autumn_book)
     # (3,000 + 2,000 - 3,000) / (3,000 + 2,000 - 2,000) = 2,000 / 3,000 = 66.7 %.
     # USD: opening 600, no sales, closing 600, nothing current: (600 - 600) / 600 = 0.0 %.
     assert cei(tenant, date(2024, 10, 1), date(2024, 10, 31)) == {
-        "EUR": D("66.7"), "USD": D("0.0"),
+        "EUR": D("66.7"),
+        "USD": D("0.0"),
     }
     # November. EUR: opening 3,000; sales N 1,000; closing (30 Nov) O2 500 + N 1,000 = 1,500;
     # closing current N 1,000 (O2 was due 19 Nov).
     # (3,000 + 1,000 - 1,500) / (3,000 + 1,000 - 1,000) = 2,500 / 3,000 = 83.3 %.
     # USD: opening 600; sales 100; closing 700; current U2 100: 0 / 600 = 0.0 %.
     assert cei(tenant, date(2024, 11, 1), date(2024, 11, 30)) == {
-        "EUR": D("83.3"), "USD": D("0.0"),
+        "EUR": D("83.3"),
+        "USD": D("0.0"),
     }
 
 

@@ -31,26 +31,43 @@ def make_workflow(
     workflow = Workflow.objects.create(tenant=tenant, name=name, is_default=default, **options)
     for offset, channel, template, tone in cadence:
         Step.objects.create(
-            tenant=tenant, workflow=workflow, offset_days=offset, channel=channel,
-            template_key=template, tone=tone,
+            tenant=tenant,
+            workflow=workflow,
+            offset_days=offset,
+            channel=channel,
+            template_key=template,
+            tone=tone,
         )
     return workflow
 
 
 def make_customer(
-    tenant: Tenant, external_id: str = "C-1", *, time_zone: str = "", country: str = "DE",
+    tenant: Tenant,
+    external_id: str = "C-1",
+    *,
+    time_zone: str = "",
+    country: str = "DE",
     **fields,
 ) -> Customer:
     workflow = fields.pop("workflow", None)
     customer = Customer.objects.create(
-        tenant=tenant, external_id=external_id, name=fields.pop("name", f"Customer {external_id}"),
-        currency="EUR", time_zone=time_zone, country=country, **fields,
+        tenant=tenant,
+        external_id=external_id,
+        name=fields.pop("name", f"Customer {external_id}"),
+        currency="EUR",
+        time_zone=time_zone,
+        country=country,
+        **fields,
     )
     if workflow is not None:
         pin_workflow(customer, workflow)
     Contact.objects.create(
-        tenant=tenant, customer=customer, name="Pat Payables", email=f"ap-{external_id}@x.test",
-        phone="+4930123456", whatsapp="+4915112345678",
+        tenant=tenant,
+        customer=customer,
+        name="Pat Payables",
+        email=f"ap-{external_id}@x.test",
+        phone="+4930123456",
+        whatsapp="+4915112345678",
     )
     return customer
 
@@ -60,7 +77,11 @@ def make_invoice(
 ) -> Invoice:
     issued = date(due.year, 1, 1)
     invoice = ledger.create_invoice(
-        tenant, customer, number=number, issue_date=issued, due_date=due,
+        tenant,
+        customer,
+        number=number,
+        issue_date=issued,
+        due_date=due,
         subtotal=Decimal(amount),
     )
     # The scenario's clock is not the wall clock: the invoice has been known since issue.

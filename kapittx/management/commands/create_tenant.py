@@ -21,8 +21,12 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         try:
             tenant = create_tenant(
-                opts["slug"], opts["name"], currency=opts["currency"],
-                time_zone=opts["timezone"], country=opts["country"], language=opts["language"],
+                opts["slug"],
+                opts["name"],
+                currency=opts["currency"],
+                time_zone=opts["timezone"],
+                country=opts["country"],
+                language=opts["language"],
             )
         except ValidationError as exc:
             raise CommandError(describe(exc)) from None

@@ -23,6 +23,4 @@ class Command(BaseCommand):
             membership = add_member(tenant, opts["email"], opts["role"], opts["password"])
         except ValidationError as exc:
             raise CommandError(describe(exc)) from None
-        self.stdout.write(
-            f"{membership.user.email} is {membership.role} of {tenant.slug}."
-        )
+        self.stdout.write(f"{membership.user.email} is {membership.role} of {tenant.slug}.")

@@ -40,9 +40,21 @@ class Command(BaseCommand):
         python = sys.executable
         children = {
             "worker": subprocess.Popen(
-                [python, "-m", "celery", "-A", "kapittx", "worker", "--beat", "--pool=solo",
-                 "--loglevel=warning", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
-                 "--queues", ",".join(all_queues())],
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "kapittx",
+                    "worker",
+                    "--beat",
+                    "--pool=solo",
+                    "--loglevel=warning",
+                    "--schedule",
+                    settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                    "--queues",
+                    ",".join(all_queues()),
+                ],
                 cwd=settings.BASE_DIR,
                 env=environ,
             ),

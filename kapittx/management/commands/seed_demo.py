@@ -19,11 +19,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--today", help="Last day of the history, YYYY-MM-DD (default: today). "
+            "--today",
+            help="Last day of the history, YYYY-MM-DD (default: today). "
             "The same day always gives the same data.",
         )
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="Delete the demo tenant's receivables and build them again.",
         )
 

@@ -134,9 +134,7 @@ def on_inbound(sender, event: AnymailInboundEvent, esp_name: str, **kwargs) -> N
         return
     address = from_email.addr_spec
     tenant_id = webhook_tenant.get()
-    target = outcomes.reply_target(
-        "email", address, None if tenant_id is None else [tenant_id]
-    )
+    target = outcomes.reply_target("email", address, None if tenant_id is None else [tenant_id])
     if target is None:
         log.info("Inbound email from %s matches no contact", address)
         return

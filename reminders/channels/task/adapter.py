@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from collections_app.actions import create_task
+from kapittx.locks import locked
 from reminders.channels.base import Adapter, SendResult
 from reminders.models import Dispatch
 
@@ -15,15 +16,15 @@ class TaskAdapter(Adapter):
         with transaction.atomic():
             # The task and its id on the dispatch are written together, so a worker that
             # retries after a crash finds the id and does not create a second task.
-            locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-            if locked.provider_message_id:
-                return SendResult(locked.provider_message_id)
+            row = locked(Dispatch.objects.filter(pk=dispatch.pk)).get()
+            if row.provider_message_id:
+                return SendResult(row.provider_message_id)
             customer = dispatch.customer
             step = dispatch.step
             title = dispatch.subject or f"Follow up with {customer.name} ({dispatch.tone})"
             task = create_task(
                 customer, title, dispatch.body_text, assignee=step.assignee if step else None
             )
-            locked.provider_message_id = f"task-{task.pk}"
-            locked.save(update_fields=["provider_message_id"])
-        return SendResult(locked.provider_message_id)
+            row.provider_message_id = f"task-{task.pk}"
+            row.save(update_fields=["provider_message_id"])
+        return SendResult(row.provider_message_id)

@@ -13,7 +13,11 @@ WHATSAPP = "whatsapp:"
 class TwilioAccountForm(AccountForm):
     SECRETS = ("auth_token",)
     field_order = [
-        "account_sid", "auth_token", "from_number", "whatsapp_from", "messaging_service_sid",
+        "account_sid",
+        "auth_token",
+        "from_number",
+        "whatsapp_from",
+        "messaging_service_sid",
     ]
 
     account_sid = forms.RegexField(
@@ -69,8 +73,8 @@ class TwilioAccountForm(AccountForm):
         config.update((key, cleaned[key]) for key in self.PLAIN[1:] if cleaned.get(key))
         if len(config) == 2:
             self.add_error(
-                None, "Give at least one sender: a number, a WhatsApp number or a messaging "
-                "service.",
+                None,
+                "Give at least one sender: a number, a WhatsApp number or a messaging service.",
             )
         cleaned["config"] = config
         return cleaned

@@ -178,7 +178,11 @@ def test_already_paid_holds_reminders_and_asks_the_owner_to_check(client, tenant
     first = make_invoice(tenant, customer, "INV-1", today - timedelta(days=20))
     make_invoice(tenant, customer, "INV-2", today - timedelta(days=5))
     response = post(
-        client, customer, "paid", invoices=[first.pk], paid_on=today - timedelta(days=1),
+        client,
+        customer,
+        "paid",
+        invoices=[first.pk],
+        paid_on=today - timedelta(days=1),
         reference="TRX-991",
     )
     assert response.status_code == 302

@@ -45,9 +45,7 @@ def customer(tenant):
     return customer
 
 
-def test_the_sweep_plans_nothing_for_a_pause_running_to_the_customers_local_today(
-    tenant, customer
-):
+def test_the_sweep_plans_nothing_for_a_pause_running_to_the_customers_local_today(tenant, customer):
     customer.reminders_paused_until = LA_TODAY
     customer.save()
     sweep.sweep(tenant, EARLY_UTC)
@@ -56,9 +54,7 @@ def test_the_sweep_plans_nothing_for_a_pause_running_to_the_customers_local_toda
     assert Dispatch.objects.filter(tenant=tenant).exists()
 
 
-def test_the_sweep_plans_nothing_while_a_promise_holds_in_the_customers_own_date(
-    tenant, customer
-):
+def test_the_sweep_plans_nothing_while_a_promise_holds_in_the_customers_own_date(tenant, customer):
     yesterday = LA_TODAY - timedelta(days=1)
     PromiseToPay.objects.create(tenant=tenant, customer=customer, promised_on=yesterday)
     sweep.sweep(tenant, EARLY_UTC)

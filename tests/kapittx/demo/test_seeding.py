@@ -57,8 +57,10 @@ def counts(tenant: Tenant) -> dict[str, int]:
 
 
 def fingerprint(tenant: Tenant) -> tuple[list, list]:
-    invoices = scoped(Invoice, tenant).order_by("number").values_list(
-        "number", "customer__external_id", "issue_date", "total", "balance", "status"
+    invoices = (
+        scoped(Invoice, tenant)
+        .order_by("number")
+        .values_list("number", "customer__external_id", "issue_date", "total", "balance", "status")
     )
     payments = scoped(Payment, tenant).order_by("received_on", "customer__external_id", "amount")
     return list(invoices), list(
@@ -68,7 +70,10 @@ def fingerprint(tenant: Tenant) -> tuple[list, list]:
 
 def test_it_creates_the_demo_tenant_with_an_owner_a_collector_and_a_sales_member(demo, db):
     assert (demo.name, demo.base_currency, demo.time_zone, demo.country) == (
-        "Nordwind Supplies GmbH", "EUR", "Europe/Berlin", "DE",
+        "Nordwind Supplies GmbH",
+        "EUR",
+        "Europe/Berlin",
+        "DE",
     )
     roles = dict(Membership.objects.filter(tenant=demo).values_list("user__email", "role"))
     assert roles[DEMO_EMAIL] == Role.OWNER
@@ -161,17 +166,22 @@ def test_nothing_is_dated_after_today_or_applied_before_its_invoice(demo, db):
     assert not scoped(Payment, demo).filter(received_on__gt=TODAY).exists()
     assert not scoped(CreditNote, demo).filter(issued_on__gt=TODAY).exists()
     assert not scoped(Allocation, demo).filter(applied_on__gt=TODAY).exists()
-    assert not scoped(Invoice, demo).filter(
-        Q(written_off_on__gt=TODAY) | Q(voided_on__gt=TODAY) | Q(paid_on__gt=TODAY)
-    ).exists()
+    assert (
+        not scoped(Invoice, demo)
+        .filter(Q(written_off_on__gt=TODAY) | Q(voided_on__gt=TODAY) | Q(paid_on__gt=TODAY))
+        .exists()
+    )
     assert not scoped(Allocation, demo).filter(applied_on__lt=F("invoice__issue_date")).exists()
 
 
 def test_it_covers_the_awkward_cases(demo, db):
     statuses = set(scoped(Invoice, demo).values_list("status", flat=True))
     assert {
-        InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID,
-        InvoiceStatus.WRITTEN_OFF, InvoiceStatus.VOID,
+        InvoiceStatus.OPEN,
+        InvoiceStatus.PARTIALLY_PAID,
+        InvoiceStatus.PAID,
+        InvoiceStatus.WRITTEN_OFF,
+        InvoiceStatus.VOID,
     } <= statuses
     assert 1 <= scoped(Invoice, demo).filter(status=InvoiceStatus.WRITTEN_OFF).count() <= 3
     assert 1 <= scoped(Invoice, demo).filter(status=InvoiceStatus.VOID).count() <= 5
@@ -180,10 +190,15 @@ def test_it_covers_the_awkward_cases(demo, db):
     several = scoped(Payment, demo).annotate(n=Count("allocations")).filter(n__gt=1)
     assert several.exists()
     # Disputes: still open more than 90 days after the due date.
-    assert scoped(Invoice, demo).filter(
-        status__in=[InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID],
-        due_date__lt=TODAY - timedelta(days=90),
-    ).count() >= 5
+    assert (
+        scoped(Invoice, demo)
+        .filter(
+            status__in=[InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID],
+            due_date__lt=TODAY - timedelta(days=90),
+        )
+        .count()
+        >= 5
+    )
 
 
 def test_customers_pay_in_recognisably_different_ways(demo, db):

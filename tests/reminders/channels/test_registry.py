@@ -1,6 +1,5 @@
 """The registry of channel kinds: local channels replace every outside one when asked."""
 
-
 import pytest
 
 from reminders.channels.email.adapter import EmailAdapter

@@ -1,6 +1,5 @@
 """The Jinja2 sandbox: templates cannot reach into Python or grow without bound."""
 
-
 import pytest
 
 from reminders.messages.render import render

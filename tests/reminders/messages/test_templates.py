@@ -1,7 +1,6 @@
 """Saving a template: every part is checked first, and a failing one is refused by name and
 line with nothing saved."""
 
-
 import pytest
 from django.core.exceptions import ValidationError
 

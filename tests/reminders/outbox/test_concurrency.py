@@ -28,8 +28,12 @@ def test_two_workers_and_overlapping_sweeps_send_each_reminder_once(
     # Given: a window open all day every day, and 60 customers whose +7 step is due now
     ReminderSettings.objects.update_or_create(
         tenant=tenant,
-        defaults={"send_weekdays": [1, 2, 3, 4, 5, 6, 7], "send_from": clock(0),
-                  "send_until": clock.max, "skip_public_holidays": False},
+        defaults={
+            "send_weekdays": [1, 2, 3, 4, 5, 6, 7],
+            "send_from": clock(0),
+            "send_until": clock.max,
+            "skip_public_holidays": False,
+        },
     )
     make_workflow(tenant)
     today = timezone.now().date()
@@ -56,7 +60,9 @@ def test_two_workers_and_overlapping_sweeps_send_each_reminder_once(
         with app.connection_for_write(redis_url) as conn:
             for pk in Dispatch.objects.filter(tenant=tenant).values_list("pk", flat=True)[:20]:
                 app.send_task(
-                    "reminders.send_dispatches", (tenant.pk, [pk]), connection=conn,
+                    "reminders.send_dispatches",
+                    (tenant.pk, [pk]),
+                    connection=conn,
                     queue="channel.email",
                 )
         time.sleep(3)

@@ -33,17 +33,25 @@ def test_a_customer_is_left_alone_for_the_days_between_reminders(tenant, custome
 def test_reminders_of_one_day_go_together_and_tasks_do_not_count(tenant):
     make_workflow(
         tenant,
-        [(-3, "email", "courtesy-before-due", Tone.COURTESY),
-         (-3, "sms", "courtesy-before-due", Tone.COURTESY)],
+        [
+            (-3, "email", "courtesy-before-due", Tone.COURTESY),
+            (-3, "sms", "courtesy-before-due", Tone.COURTESY),
+        ],
         name="Email and SMS",
     )
     customer = make_customer(tenant)
     ReminderSettings.objects.filter(tenant=tenant).update(min_days_between=5)
     # The team called the customer yesterday: a task, not a reminder the customer got.
     Dispatch.objects.create(
-        tenant=tenant, key="call", customer=customer, channel="task", tone=Tone.FINAL,
-        template_key="call-customer", status=DispatchStatus.SENT,
-        due_at=local("2026-03-16 10:00"), send_after=local("2026-03-16 10:00"),
+        tenant=tenant,
+        key="call",
+        customer=customer,
+        channel="task",
+        tone=Tone.FINAL,
+        template_key="call-customer",
+        status=DispatchStatus.SENT,
+        due_at=local("2026-03-16 10:00"),
+        send_after=local("2026-03-16 10:00"),
         sent_at=local("2026-03-16 10:00"),
     )
     make_invoice(tenant, customer, "INV-1", DUE)

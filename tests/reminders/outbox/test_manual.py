@@ -64,8 +64,13 @@ def test_a_cancelled_reminder_is_not_planned_again_but_the_next_step_comes(
 
 def test_a_failed_reminder_goes_back_in_line_with_fresh_attempts(client, mine, teammate):
     failed = make_dispatch(
-        mine.tenant, mine.customer, [mine.invoice], key="f1", status=DispatchStatus.FAILED,
-        attempts=6, error="Email provider error (HTTP 401)",
+        mine.tenant,
+        mine.customer,
+        [mine.invoice],
+        key="f1",
+        status=DispatchStatus.FAILED,
+        attempts=6,
+        error="Email provider error (HTTP 401)",
     )
     client.force_login(teammate)
     client.post(url("dispatch_send_again", mine.tenant, dispatch_id=failed.pk))

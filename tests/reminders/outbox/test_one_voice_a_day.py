@@ -77,7 +77,10 @@ def test_the_final_notice_speaks_for_the_day_and_names_only_what_is_due(tenant):
     assert (final.channel, final.template_key, final.tone) == ("email", "final-notice", Tone.FINAL)
     # The firm email and SMS and the courtesy email are folded into it.
     assert lines_of(final) == [
-        ("FINAL", 20, "email"), ("FIRM", 10, "email"), ("FIRM", 10, "sms"), ("SOON", -3, "email")
+        ("FINAL", 20, "email"),
+        ("FIRM", 10, "email"),
+        ("FIRM", 10, "sms"),
+        ("SOON", -3, "email"),
     ]
 
     [sent] = run(tenant, NOW)
@@ -96,9 +99,7 @@ def test_a_firm_step_goes_by_each_of_its_channels_listing_the_same_invoices(tena
     assert {email.tone, sms.tone} == {Tone.FIRM}
     # What the email and SMS steps have in common stays with each; the rest folds into the
     # email, the first of the step's channels.
-    assert lines_of(email) == [
-        ("FIRM", 10, "email"), ("POLITE", 3, "email"), ("SOON", -3, "email")
-    ]
+    assert lines_of(email) == [("FIRM", 10, "email"), ("POLITE", 3, "email"), ("SOON", -3, "email")]
     assert lines_of(sms) == [("FIRM", 10, "sms")]
 
     sent = {d.channel: d for d in run(tenant, NOW)}
@@ -123,7 +124,8 @@ def test_what_falls_due_after_the_days_reminder_left_waits_for_the_next_day(tena
     sent = run(tenant, local("2026-03-18 10:00"))
     assert sorted(d.template_key for d in sent) == ["overdue-firm", "overdue-firm"]
     assert {line for d in sent for line in lines_of(d)} == {
-        ("LATE", 10, "email"), ("LATE", 10, "sms")
+        ("LATE", 10, "email"),
+        ("LATE", 10, "sms"),
     }
 
 
@@ -183,14 +185,14 @@ def test_in_the_demo_each_customer_hears_one_voice_a_day_and_no_demand_names_wha
     call_command("seed_demo", today=TODAY.isoformat(), verbosity=0)
     tenant = Tenant.objects.get(slug=TENANT_SLUG)
     ReminderSettings.objects.filter(tenant=tenant).update(
-        send_weekdays=[1, 2, 3, 4, 5, 6, 7], send_from="00:00", send_until="23:59:59",
+        send_weekdays=[1, 2, 3, 4, 5, 6, 7],
+        send_from="00:00",
+        send_until="23:59:59",
         skip_public_holidays=False,
     )
     sweep.sweep(tenant, NOW)
     day = defaultdict(set)
-    for dispatch in Dispatch.objects.filter(tenant=tenant, status=S.PLANNED).select_related(
-        "step"
-    ):
+    for dispatch in Dispatch.objects.filter(tenant=tenant, status=S.PLANNED).select_related("step"):
         day[dispatch.customer_id].add((dispatch.step.offset_days, dispatch.repeat))
     assert day, "the demo has reminders due"
     # One step speaks for each customer: its channels may be several, its day one.

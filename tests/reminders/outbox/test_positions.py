@@ -81,7 +81,10 @@ def test_editing_a_customer_moves_it_to_its_new_segment_at_the_next_sweep(tenant
         tenant, [(1, "email", "overdue-firm", Tone.FIRM)], name="Firm", default=False
     )
     Segment.objects.create(
-        tenant=tenant, name="Austria", priority=1, workflow=firm,
+        tenant=tenant,
+        name="Austria",
+        priority=1,
+        workflow=firm,
         rules=[{"field": "country", "op": "eq", "value": "AT"}],
     )
     customer.country = "AT"

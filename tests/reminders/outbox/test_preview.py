@@ -17,7 +17,10 @@ def test_preview_lists_the_coming_reminders_without_writing(tenant, customer):
     make_invoice(tenant, customer, "INV-1", DUE)
     upcoming = preview(tenant, days=31, start=local("2026-03-16 10:00"))
     assert [p.item.slot.step.template_key for p in upcoming] == [
-        "courtesy-before-due", "due-today", "overdue-polite", "overdue-firm",
+        "courtesy-before-due",
+        "due-today",
+        "overdue-polite",
+        "overdue-firm",
     ]
     assert not Dispatch.objects.exists()
     assert Workflow.objects.filter(tenant=tenant).exists()

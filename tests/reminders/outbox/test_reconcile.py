@@ -23,7 +23,10 @@ def contact(tenant):
 def left_behind(contact, *, called: bool, minutes_ago: int = 30) -> Dispatch:
     moment = timezone.now() - timedelta(minutes=minutes_ago)
     return make_dispatch(
-        contact, status=S.SENDING, attempts=1, claimed_at=moment,
+        contact,
+        status=S.SENDING,
+        attempts=1,
+        claimed_at=moment,
         provider_called_at=moment if called else None,
     )
 
@@ -73,9 +76,10 @@ def test_interrupted_reminders_show_on_the_overview_and_the_outbox(client, conta
 def test_the_attention_panel_is_empty_when_nothing_needs_a_member(client, contact, owner):
     client.force_login(owner)
     slug = {"tenant_slug": contact.tenant.slug}
-    assert "Reminders that need you" not in client.get(
-        reverse("reminders_attention", kwargs=slug)
-    ).content.decode()
+    assert (
+        "Reminders that need you"
+        not in client.get(reverse("reminders_attention", kwargs=slug)).content.decode()
+    )
 
 
 def test_a_member_may_send_an_interrupted_reminder_again(client, contact, teammate):

@@ -19,7 +19,9 @@ def test_it_sends_the_courtesy_reminder_three_days_before_due(tenant, customer):
     assert len(sent) == 1
     dispatch = Dispatch.objects.get(pk=sent[0].pk)
     assert (dispatch.tone, dispatch.template_key, dispatch.status) == (
-        Tone.COURTESY, "courtesy-before-due", DispatchStatus.SENT,
+        Tone.COURTESY,
+        "courtesy-before-due",
+        DispatchStatus.SENT,
     )
     assert dispatch.recipient == "ap-C-1@x.test"
     assert invoice.number in dispatch.body_text and "500.00" in dispatch.body_text

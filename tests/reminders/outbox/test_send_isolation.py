@@ -69,7 +69,9 @@ def test_a_template_that_fails_for_one_customer_fails_only_that_reminder(tenant,
     save_template(template)
     first, second, third = queued(tenant)
     PromiseToPay.objects.create(
-        tenant=tenant, customer=second.customer, promised_on=date(2026, 3, 1),
+        tenant=tenant,
+        customer=second.customer,
+        promised_on=date(2026, 3, 1),
         status=PromiseToPay.Status.BROKEN,
     )
     outcome = send.deliver_many(tenant.pk, [first.pk, second.pk, third.pk])

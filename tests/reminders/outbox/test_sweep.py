@@ -25,10 +25,18 @@ def test_each_step_goes_once_with_its_tone_over_the_whole_cadence(tenant, custom
         day += timedelta(days=1)
     sent = Dispatch.objects.filter(tenant=tenant, status=DispatchStatus.SENT).order_by("sent_at")
     assert [d.tone for d in sent] == [
-        Tone.COURTESY, Tone.COURTESY, Tone.REMINDER, Tone.FIRM, Tone.FINAL
+        Tone.COURTESY,
+        Tone.COURTESY,
+        Tone.REMINDER,
+        Tone.FIRM,
+        Tone.FINAL,
     ]
     assert [d.template_key for d in sent] == [
-        "courtesy-before-due", "due-today", "overdue-polite", "overdue-firm", "final-notice",
+        "courtesy-before-due",
+        "due-today",
+        "overdue-polite",
+        "overdue-firm",
+        "final-notice",
     ]
 
 
@@ -81,8 +89,11 @@ def test_steps_below_their_minimum_amount_are_left_out(tenant):
 
 def test_repeat_after_the_last_step_is_bounded(tenant):
     make_workflow(
-        tenant, [(0, "email", "due-today", Tone.COURTESY)], name="Repeat",
-        repeat_every_days=7, repeat_max_times=2,
+        tenant,
+        [(0, "email", "due-today", Tone.COURTESY)],
+        name="Repeat",
+        repeat_every_days=7,
+        repeat_max_times=2,
     )
     customer = make_customer(tenant)
     make_invoice(tenant, customer, "INV-1", DUE)

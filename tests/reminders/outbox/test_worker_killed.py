@@ -34,8 +34,11 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     # Given: eight reminders released to one worker, which sends three and hangs in the
     # fourth provider call
     ReminderSettings.objects.filter(tenant=tenant).update(
-        send_weekdays=[1, 2, 3, 4, 5, 6, 7], send_from=clock(0), send_until=clock.max,
-        skip_public_holidays=False, min_days_between=0,
+        send_weekdays=[1, 2, 3, 4, 5, 6, 7],
+        send_from=clock(0),
+        send_until=clock.max,
+        skip_public_holidays=False,
+        min_days_between=0,
     )
     make_workflow(tenant)
     today = timezone.now().date()
@@ -53,17 +56,22 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     redis.Redis.from_url(redis_url).flushdb()
     worker = start_worker(
         {
-            "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url,
+            "REDIS_URL": redis_url,
+            "CELERY_BROKER_URL": redis_url,
             "KAPITTX_LOCAL_CHANNELS": "0",
             "EMAIL_BACKEND": "tests.reminders.outbox.blocking_mail.EmailBackend",
-            "KAPITTX_TEST_MAIL_LOG": str(log), "KAPITTX_TEST_BLOCK_AT": str(BLOCK_AT),
+            "KAPITTX_TEST_MAIL_LOG": str(log),
+            "KAPITTX_TEST_BLOCK_AT": str(BLOCK_AT),
         },
-        name="doomed", queues="channel.email",
+        name="doomed",
+        queues="channel.email",
     )
     try:
         with app.connection_for_write(redis_url) as conn:
             app.send_task(
-                "reminders.send_dispatches", (tenant.pk, ids), connection=conn,
+                "reminders.send_dispatches",
+                (tenant.pk, ids),
+                connection=conn,
                 queue="channel.email",
             )
         deadline = time.monotonic() + 90

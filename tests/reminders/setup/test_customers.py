@@ -13,7 +13,11 @@ from tests.reminders.pages import make_dispatch, reminders_post, today, url
 def test_a_collector_pauses_pins_and_opts_a_customer_out(client, mine, teammate):
     customer = mine.customer
     waiting = make_dispatch(
-        mine.tenant, customer, [mine.invoice], key="w", status=DispatchStatus.PLANNED,
+        mine.tenant,
+        customer,
+        [mine.invoice],
+        key="w",
+        status=DispatchStatus.PLANNED,
     )
     Dispatch.objects.filter(pk=waiting.pk).update(send_after=waiting.due_at + timedelta(days=9))
     client.force_login(teammate)
@@ -22,7 +26,8 @@ def test_a_collector_pauses_pins_and_opts_a_customer_out(client, mine, teammate)
     response = client.post(
         target,
         reminders_post(
-            workflow=mine.workflow.pk, reminders_paused_until=until.isoformat(),
+            workflow=mine.workflow.pk,
+            reminders_paused_until=until.isoformat(),
             opted_out_channels=["sms", "voice"],
         ),
     )
@@ -42,8 +47,10 @@ def test_a_collector_pauses_pins_and_opts_a_customer_out(client, mine, teammate)
     # Lifting the pause early lets what waited go at the next release.
     client.post(target, reminders_post(workflow=mine.workflow.pk))
     assert Dispatch.objects.get(pk=waiting.pk).send_after == waiting.due_at
-    assert customer.timeline.filter(kind=events.Kind.REMINDERS_CHANGED).first().message.endswith(
-        "pause lifted; every channel allowed"
+    assert (
+        customer.timeline.filter(kind=events.Kind.REMINDERS_CHANGED)
+        .first()
+        .message.endswith("pause lifted; every channel allowed")
     )
 
 
@@ -52,7 +59,11 @@ def test_resuming_lets_reminders_that_waited_on_the_hold_go_at_the_next_release(
 ):
     Customer.objects.filter(pk=mine.customer.pk).update(reminders_on_hold=True)
     waiting = make_dispatch(
-        mine.tenant, mine.customer, [mine.invoice], key="w", status=DispatchStatus.PLANNED,
+        mine.tenant,
+        mine.customer,
+        [mine.invoice],
+        key="w",
+        status=DispatchStatus.PLANNED,
     )
     Dispatch.objects.filter(pk=waiting.pk).update(send_after=waiting.due_at + timedelta(days=1))
     client.force_login(teammate)

@@ -27,7 +27,10 @@ def test_segments_route_customers_to_their_workflow(tenant, workflow):
         tenant, [(-7, "email", "courtesy-before-due", Tone.COURTESY)], name="Key", default=False
     )
     Segment.objects.create(
-        tenant=tenant, name="Key accounts", priority=1, workflow=fast,
+        tenant=tenant,
+        name="Key accounts",
+        priority=1,
+        workflow=fast,
         rules=[{"field": "tags", "op": "has", "value": "key-account"}],
     )
     key = make_customer(tenant, "C-KEY", tags=["key-account"])
@@ -40,7 +43,9 @@ def test_segments_route_customers_to_their_workflow(tenant, workflow):
 
 def test_pinned_workflow_wins_over_segments(tenant, workflow):
     pinned = make_workflow(
-        tenant, [(-10, "email", "courtesy-before-due", Tone.COURTESY)], name="Pin",
+        tenant,
+        [(-10, "email", "courtesy-before-due", Tone.COURTESY)],
+        name="Pin",
         default=False,
     )
     customer = make_customer(tenant, workflow=pinned)

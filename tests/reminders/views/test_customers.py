@@ -97,8 +97,10 @@ def test_a_customer_cannot_be_pinned_to_another_tenants_workflow(client, mine, t
         ({"channel": "fax", "template_key": "statement", "tone": "reminder"}, "valid choice"),
         ({"channel": "email", "template_key": "nope", "tone": "reminder"}, "valid choice"),
         ({"channel": "email", "template_key": "statement", "tone": "angry"}, "valid choice"),
-        ({"channel": "email", "template_key": "statement", "tone": "reminder", "paid": 1},
-         "Nothing is open for this customer"),
+        (
+            {"channel": "email", "template_key": "statement", "tone": "reminder", "paid": 1},
+            "Nothing is open for this customer",
+        ),
     ],
 )
 def test_a_bad_reminder_by_hand_writes_nothing(client, tenant, teammate, data, message):

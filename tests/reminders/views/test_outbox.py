@@ -109,9 +109,12 @@ def test_viewers_cannot_cancel_or_resend(client, mine):
         mine.tenant, mine.customer, [mine.invoice], key="p1", status=DispatchStatus.PLANNED
     )
     client.force_login(viewer)
-    assert 'id="cancel-dispatch"' not in client.get(
-        url("dispatch_detail", mine.tenant, dispatch_id=pending.pk)
-    ).content.decode()
+    assert (
+        'id="cancel-dispatch"'
+        not in client.get(
+            url("dispatch_detail", mine.tenant, dispatch_id=pending.pk)
+        ).content.decode()
+    )
     response = client.post(url("dispatch_cancel", mine.tenant, dispatch_id=pending.pk))
     assert response.status_code == 403
     assert Dispatch.objects.get(pk=pending.pk).status == DispatchStatus.PLANNED

@@ -65,7 +65,9 @@ def test_a_member_who_configures_reminders_saves_the_window_and_branding(client,
     assert (saved.send_from, saved.send_until) == (time(9), time(15, 30))
     assert saved.min_days_between == 4
     assert (saved.sender_name, saved.sender_email, saved.brand_color) == (
-        "Acme AR", "ar@acme.test", "#0f5bd8"
+        "Acme AR",
+        "ar@acme.test",
+        "#0f5bd8",
     )
     tenant.refresh_from_db()
     assert tenant.payment_instructions == "IBAN DE89 3704 0044 0532 0130 00"
@@ -115,9 +117,16 @@ def test_an_unknown_section_is_refused(client, tenant, owner):
 def _planned(tenant, customer, key, *, attempts=0, wait=timedelta(days=2)) -> Dispatch:
     due = timezone.now() - timedelta(hours=1)
     return Dispatch.objects.create(
-        tenant=tenant, key=key, customer=customer, channel="email", tone=Tone.REMINDER,
-        template_key="overdue-polite", status=DispatchStatus.PLANNED, due_at=due,
-        send_after=due + wait, attempts=attempts,
+        tenant=tenant,
+        key=key,
+        customer=customer,
+        channel="email",
+        tone=Tone.REMINDER,
+        template_key="overdue-polite",
+        status=DispatchStatus.PLANNED,
+        due_at=due,
+        send_after=due + wait,
+        attempts=attempts,
     )
 
 
@@ -161,7 +170,9 @@ def test_the_owner_stores_twilio_credentials_encrypted_and_never_sees_the_token(
     assert TOKEN not in account.secret_config and SID not in account.secret_config
     assert account.rate_per_second == 5
     assert provider_config(tenant.pk, "twilio") == {
-        "account_sid": SID, "auth_token": TOKEN, "from_number": "+4915112345678"
+        "account_sid": SID,
+        "auth_token": TOKEN,
+        "from_number": "+4915112345678",
     }
     page = client.get(url(tenant)).content.decode()
     assert SID in page and TOKEN not in page
@@ -220,15 +231,15 @@ def test_email_accounts_per_provider_and_removal(client, tenant, owner, other_te
     webhook_secret = stored.pop("webhook_secret")
     assert len(webhook_secret) >= 32
     assert stored == {
-        "backend": "anymail.backends.postmark.EmailBackend", "server_token": "pm-token"
+        "backend": "anymail.backends.postmark.EmailBackend",
+        "server_token": "pm-token",
     }
     page = client.get(url(tenant)).content.decode()
     assert "Own account at Postmark, 20 messages per second" in page and "pm-token" not in page
     # The owner gets the account's own webhook addresses, with its password.
     assert (
         f"http://kapittx:{webhook_secret}@127.0.0.1:8000/hooks/t/{tenant.pk}/anymail/postmark/"
-        "tracking/"
-        in page
+        "tracking/" in page
     )
 
     # A different provider does not inherit the stored secret.
@@ -270,7 +281,9 @@ def test_a_test_email_shows_the_tenants_sender_and_branding_through_its_account(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     set_provider_account(tenant, "email", {"backend": "anymail.backends.test.EmailBackend"})
     ReminderSettings.objects.filter(tenant=tenant).update(
-        sender_name="Acme AR", sender_email="ar@acme.test", reply_to="books@acme.test",
+        sender_name="Acme AR",
+        sender_email="ar@acme.test",
+        reply_to="books@acme.test",
         brand_color="#aa3300",
     )
     Tenant.objects.filter(pk=tenant.pk).update(
@@ -305,9 +318,7 @@ def test_a_test_email_the_provider_refuses_says_why(client, tenant, owner, setti
         page = client.post(url(tenant), {"section": "email_sample"}, follow=True)
     finally:
         pre_send.disconnect(refuse)
-    assert "The test email was not sent: Email provider error (HTTP 401)" in (
-        page.content.decode()
-    )
+    assert "The test email was not sent: Email provider error (HTTP 401)" in (page.content.decode())
 
 
 def test_viewers_cannot_send_test_emails(client, tenant, settings):
@@ -319,8 +330,11 @@ def test_viewers_cannot_send_test_emails(client, tenant, settings):
 
 def defaults_post(**changes) -> dict:
     data = {
-        "section": "tenant", "name": "Acme Trading", "time_zone": "Europe/Berlin",
-        "country": "DE", "language": "en",
+        "section": "tenant",
+        "name": "Acme Trading",
+        "time_zone": "Europe/Berlin",
+        "country": "DE",
+        "language": "en",
     }
     data.update(changes)
     return data
@@ -344,7 +358,10 @@ def test_the_owner_changes_the_defaults_and_waiting_reminders_are_timed_again(
     assert response.status_code == 302
     tenant.refresh_from_db()
     assert (tenant.name, tenant.time_zone, tenant.country, tenant.language) == (
-        "Acme Trading GmbH", "Europe/Vienna", "AT", "de"
+        "Acme Trading GmbH",
+        "Europe/Vienna",
+        "AT",
+        "de",
     )
     assert Dispatch.objects.get(pk=waiting.pk).send_after == waiting.due_at
 
@@ -365,7 +382,10 @@ def test_bad_defaults_change_nothing(client, tenant, owner, changes, message):
     assert "Acme Trading · Kapittx" in response.content.decode()  # the page's own tenant
     tenant.refresh_from_db()
     assert (tenant.name, tenant.time_zone, tenant.country, tenant.language) == (
-        "Acme Trading", "Europe/Berlin", "DE", "en"
+        "Acme Trading",
+        "Europe/Berlin",
+        "DE",
+        "en",
     )
 
 

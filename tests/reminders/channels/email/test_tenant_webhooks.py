@@ -25,9 +25,13 @@ HOOK_SECRET = "own-hook-password-of-acme"
 
 def own_postmark(tenant) -> str:
     set_provider_account(
-        tenant, "email",
-        {"backend": "anymail.backends.postmark.EmailBackend", "server_token": "pm",
-         "webhook_secret": HOOK_SECRET},
+        tenant,
+        "email",
+        {
+            "backend": "anymail.backends.postmark.EmailBackend",
+            "server_token": "pm",
+            "webhook_secret": HOOK_SECRET,
+        },
     )
     return f"/hooks/t/{tenant.pk}/anymail/postmark/"
 
@@ -47,8 +51,10 @@ def delivery_report(dispatch: Dispatch) -> str:
 def test_a_tenants_own_esp_reports_to_its_own_address(client, tenant, contact):
     dispatch = sent(contact, "email", provider_message_id="pm-1")
     response = client.post(
-        own_postmark(tenant) + "tracking/", delivery_report(dispatch),
-        content_type="application/json", **basic_auth(f"kapittx:{HOOK_SECRET}"),
+        own_postmark(tenant) + "tracking/",
+        delivery_report(dispatch),
+        content_type="application/json",
+        **basic_auth(f"kapittx:{HOOK_SECRET}"),
     )
     assert response.status_code == 200
     assert refreshed(dispatch).status == S.DELIVERED
@@ -59,8 +65,10 @@ def test_a_tenants_own_address_wants_its_own_password(client, tenant, contact, c
     dispatch = sent(contact, "email", provider_message_id="pm-1")
     auth = basic_auth(credentials) if credentials else {}
     response = client.post(
-        own_postmark(tenant) + "tracking/", delivery_report(dispatch),
-        content_type="application/json", **auth,
+        own_postmark(tenant) + "tracking/",
+        delivery_report(dispatch),
+        content_type="application/json",
+        **auth,
     )
     assert response.status_code == 400
     assert refreshed(dispatch).status == S.SENT
@@ -73,11 +81,20 @@ def test_a_tenants_own_address_cannot_report_on_another_tenants_mail(
     hook = own_postmark(tenant)
     for body in (
         delivery_report(theirs),  # named by metadata
-        json.dumps({"RecordType": "Bounce", "MessageID": "pm-theirs", "Email": EMAIL,
-                    "Type": "HardBounce", "BouncedAt": "2026-03-27T10:00:00Z"}),  # by its id
+        json.dumps(
+            {
+                "RecordType": "Bounce",
+                "MessageID": "pm-theirs",
+                "Email": EMAIL,
+                "Type": "HardBounce",
+                "BouncedAt": "2026-03-27T10:00:00Z",
+            }
+        ),  # by its id
     ):
         response = client.post(
-            hook + "tracking/", body, content_type="application/json",
+            hook + "tracking/",
+            body,
+            content_type="application/json",
             **basic_auth(f"kapittx:{HOOK_SECRET}"),
         )
         assert response.status_code == 200
@@ -99,7 +116,9 @@ def test_a_reply_through_a_tenants_own_address_holds_only_its_customer(
         "Headers": [],
     }
     response = client.post(
-        own_postmark(tenant) + "inbound/", json.dumps(body), content_type="application/json",
+        own_postmark(tenant) + "inbound/",
+        json.dumps(body),
+        content_type="application/json",
         **basic_auth(f"kapittx:{HOOK_SECRET}"),
     )
     assert response.status_code == 200
@@ -120,8 +139,15 @@ def test_own_addresses_follow_the_public_address_with_its_password(tenant, setti
 
 def test_own_addresses_exist_only_for_a_tenants_own_account(client, tenant, other_tenant):
     auth = basic_auth(f"kapittx:{HOOK_SECRET}")
-    assert client.post(f"/hooks/t/{tenant.pk}/anymail/postmark/tracking/", "{}",
-                       content_type="application/json", **auth).status_code == 404
+    assert (
+        client.post(
+            f"/hooks/t/{tenant.pk}/anymail/postmark/tracking/",
+            "{}",
+            content_type="application/json",
+            **auth,
+        ).status_code
+        == 404
+    )
     hook = own_postmark(tenant)
     for path in (
         hook.replace("postmark", "sendgrid") + "tracking/",  # not the tenant's provider

@@ -1,6 +1,5 @@
 """One-click unsubscribe: a signed link per tenant and address; opening it asks first."""
 
-
 import pytest
 
 import reminders.channels.email.webhooks  # noqa: F401  (connects the anymail receivers)

@@ -1,6 +1,5 @@
 """The local adapter keeps the message and calls no provider."""
 
-
 import pytest
 from django.core import mail
 

@@ -1,6 +1,5 @@
 """The SMS adapter: the request Twilio gets, through the platform's or the tenant's account."""
 
-
 import pytest
 
 from reminders.channels.accounts import set_provider_account

@@ -1,7 +1,6 @@
 """The task channel: a task for the step's assignee or the customer's owner, made once, also
 from a worker's batch."""
 
-
 import pytest
 
 from collections_app.models import Task
@@ -33,8 +32,12 @@ def test_a_worker_batch_of_tasks_goes_to_each_steps_assignee(
     workflow = Workflow.objects.create(tenant=tenant, name="Calls")
     steps = [
         Step.objects.create(
-            tenant=tenant, workflow=workflow, offset_days=offset, channel="task",
-            template_key="call-customer", assignee=assignee,
+            tenant=tenant,
+            workflow=workflow,
+            offset_days=offset,
+            channel="task",
+            template_key="call-customer",
+            assignee=assignee,
         )
         for offset, assignee in ((10, teammate), (20, None))
     ]

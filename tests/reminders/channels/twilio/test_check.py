@@ -40,9 +40,7 @@ def test_a_number_or_service_the_account_does_not_have_stores_nothing(client, te
     assert not ProviderAccount.objects.filter(tenant=tenant).exists()
 
 
-def test_an_account_twilio_cannot_be_asked_about_is_stored_with_a_warning(
-    client, tenant, owner
-):
+def test_an_account_twilio_cannot_be_asked_about_is_stored_with_a_warning(client, tenant, owner):
     FakeTwilioHttp.replies.append(requests.ConnectionError("no route to api.twilio.com"))
     client.force_login(owner)
     response = client.post(url(tenant), twilio_post(), follow=True)

@@ -1,7 +1,6 @@
 """The Twilio client shared by SMS, WhatsApp and voice: Twilio's errors as transient or
 permanent, and no request without credentials."""
 
-
 import pytest
 
 from reminders.channels.base import AddressRefused, ChannelError

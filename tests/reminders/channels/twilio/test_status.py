@@ -1,7 +1,6 @@
 """Twilio's signed status reports move a reminder forward only, once per status; a bad number
 marks the contact and tells the owner."""
 
-
 import pytest
 from django.core import mail
 

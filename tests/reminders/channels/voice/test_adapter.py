@@ -1,6 +1,5 @@
 """The voice adapter: a call pointed at the script and status addresses."""
 
-
 import pytest
 
 from reminders.channels.base import ChannelError

@@ -1,6 +1,5 @@
 """The WhatsApp adapter: Twilio's addresses with the whatsapp: prefix."""
 
-
 import pytest
 
 from reminders.channels.whatsapp.adapter import WhatsAppAdapter

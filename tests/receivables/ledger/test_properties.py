@@ -63,9 +63,13 @@ split = st.tuples(
 splits = st.one_of(st.none(), st.lists(split, min_size=1, max_size=3))
 
 new_invoice = st.tuples(
-    st.just("invoice"), who, cents, day,
+    st.just("invoice"),
+    who,
+    cents,
+    day,
     st.integers(min_value=-3, max_value=60),  # payment terms; negative ones are refused
-    currency, st.sampled_from([False] * 5 + [True]),  # draft
+    currency,
+    st.sampled_from([False] * 5 + [True]),  # draft
 )
 new_payment = st.tuples(st.just("payment"), who, cents, day, currency, splits)
 # Billing and paying are drawn more often than the rest, so invoices get paid, not only voided.
@@ -138,9 +142,14 @@ def _resolve(world: World, op: tuple) -> Step | None:
         return Step(
             kind,
             lambda: create_invoice(
-                world.tenant_of(who), world.customers[who], number=world.next_number("INV"),
-                issue_date=issue_date, due_date=issue_date + timedelta(days=terms),
-                subtotal=Decimal(amount) / 100, currency=in_currency, draft=draft,
+                world.tenant_of(who),
+                world.customers[who],
+                number=world.next_number("INV"),
+                issue_date=issue_date,
+                due_date=issue_date + timedelta(days=terms),
+                subtotal=Decimal(amount) / 100,
+                currency=in_currency,
+                draft=draft,
             ),
             verdict="refused" if terms < 0 else "done",
         )
@@ -149,16 +158,22 @@ def _resolve(world: World, op: tuple) -> Step | None:
         when, chosen = BASE + timedelta(days=on), _splits(world, drawn)
         common = {"amount": Decimal(amount) / 100, "currency": in_currency, "splits": chosen}
         if kind == "payment":
+
             def run():
                 return record_payment(
                     world.tenant, world.customers[who], received_on=when, **common
                 )
         else:
+
             def run():
                 return record_credit_note(
-                    world.tenant, world.customers[who], number=world.next_number("CN"),
-                    issued_on=when, **common,
+                    world.tenant,
+                    world.customers[who],
+                    number=world.next_number("CN"),
+                    issued_on=when,
+                    **common,
                 )
+
         # Oldest first cannot go wrong for our own customers; splits may rightly be refused.
         verdict = "refused" if who == "foreign" else "done" if chosen is None else None
         return Step(kind, run, verdict, oldest_first=chosen is None)
@@ -173,7 +188,8 @@ def _resolve(world: World, op: tuple) -> Step | None:
         invoice = Invoice.objects.get(pk=_pick(drafts or world.invoices, args[0]).pk)
         if kind == "issue":
             return Step(
-                kind, lambda: issue_invoice(invoice),
+                kind,
+                lambda: issue_invoice(invoice),
                 "done" if invoice.status == InvoiceStatus.DRAFT else "refused",
             )
         on = BASE + timedelta(days=args[1])
@@ -185,7 +201,8 @@ def _resolve(world: World, op: tuple) -> Step | None:
             )
             return Step(kind, lambda: void_invoice(invoice, on), "done" if voidable else "refused")
         return Step(
-            kind, lambda: write_off(invoice, on),
+            kind,
+            lambda: write_off(invoice, on),
             "done" if invoice.status in OPEN_STATUSES else "refused",
         )
     return None
@@ -247,17 +264,17 @@ def assert_invariants() -> None:
         assert invoice.status == _expected_status(invoice), label
         if invoice.status == InvoiceStatus.OPEN:
             assert row["count"] == 0 and invoice.amount_written_off == 0, label
-        assert invoice.paid_on == (
-            row["last"] if invoice.status == InvoiceStatus.PAID else None
-        ), label
+        assert invoice.paid_on == (row["last"] if invoice.status == InvoiceStatus.PAID else None), (
+            label
+        )
 
     for allocation in Allocation.objects.select_related("invoice", "payment", "credit_note"):
         source = allocation.payment or allocation.credit_note
         invoice = allocation.invoice
         assert (allocation.tenant_id, invoice.tenant_id) == (source.tenant_id,) * 2, allocation
-        assert (invoice.customer_id, invoice.currency) == (
-            source.customer_id, source.currency
-        ), allocation
+        assert (invoice.customer_id, invoice.currency) == (source.customer_id, source.currency), (
+            allocation
+        )
         dated = source.received_on if allocation.payment else source.issued_on
         assert allocation.applied_on == dated, allocation
 
