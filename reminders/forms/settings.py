@@ -42,12 +42,7 @@ class ReminderSettingsForm(forms.ModelForm):
     class Meta:
         model = ReminderSettings
         fields = [
-            "sending_enabled",
-            "send_weekdays",
-            "send_from",
-            "send_until",
-            "skip_public_holidays",
-            "min_days_between",
+            *TIMING_FIELDS,
             "sender_name",
             "sender_email",
             "reply_to",

@@ -12,7 +12,7 @@ on a simulated clock.
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -266,7 +266,7 @@ def _speak_for_the_day(
     today: date,
     dues: list[Due],
     theirs: list[Existing],
-    planned,
+    planned: Callable[..., Planned],
 ) -> None:
     """Plan the customer's one voice of ``today``: new reminders, slots joining waiting ones,
     waiting ones folded into the others."""
