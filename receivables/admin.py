@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from receivables.models import Allocation, Contact, CreditNote, Customer, Invoice, Payment
@@ -59,6 +60,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     and references may be corrected here (the reminders follow a changed invoice)."""
 
     form = InvoiceAdminForm
+    # A document address typed without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "number",
         "tenant",
