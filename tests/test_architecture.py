@@ -145,3 +145,28 @@ def test_row_locks_are_taken_only_through_the_lock_helper():
         if path != helper and "select_for_update" in path.read_text()
     ]
     assert not offenders, f"select_for_update outside kapittx.locks: {offenders}"
+
+
+#: Apps from the bottom layer up; a foreign key may point only at its own app or one below.
+MODEL_LAYERS = ("kapittx", "receivables", "collections_app", "reminders", "integrations")
+
+
+def _upward_relations() -> list[str]:
+    from django.apps import apps
+
+    upward = []
+    for model in apps.get_models():
+        app = model._meta.app_label
+        if app not in MODEL_LAYERS:
+            continue
+        for field in model._meta.get_fields(include_hidden=True):
+            if not (field.is_relation and field.concrete and field.related_model):
+                continue
+            target = field.related_model._meta.app_label
+            if target in MODEL_LAYERS and MODEL_LAYERS.index(target) > MODEL_LAYERS.index(app):
+                upward.append(f"{model.__name__}.{field.name} -> {target}")
+    return upward
+
+
+def test_foreign_keys_point_down_the_layers():
+    assert not _upward_relations(), "foreign keys pointing up a layer"
