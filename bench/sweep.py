@@ -22,6 +22,10 @@ After the cold sweep, a third figure: the time hand-written SQL takes only to wr
 that sweep wrote (``write_floor_s``), which bounds from below what any sweep writing them
 can take, whatever it selects with.
 
+Last, render and send: emails of a tenant of their own that chases by email only, sent
+through the real email adapter with anymail's test backend (``send_per_s``), beside what one
+durable commit per message allows on this database (``send_floor_per_s``).
+
 The last line printed is one JSON object with the figures; ``sweep_s``, ``floor_s`` and
 ``ratio`` are the cold sweep's, ``tick_*`` the next day's.
 """
@@ -54,7 +58,7 @@ from django.test import override_settings  # noqa: E402
 from kapittx.models import Tenant  # noqa: E402
 from kapittx.onboarding import create_tenant  # noqa: E402
 from reminders.channels.registry import adapter_class  # noqa: E402
-from reminders.models import Dispatch, DispatchStatus, ReminderSettings  # noqa: E402
+from reminders.models import Dispatch, DispatchStatus, ReminderSettings, Step  # noqa: E402
 from reminders.outbox import positions, release, send, sweep  # noqa: E402
 
 CUSTOMERS_PER_TENANT_SHARE = 10  # invoices per customer, on average
@@ -86,12 +90,22 @@ def copy(table: str, columns: list[str], rows) -> None:
         )
 
 
-def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[Tenant]:
+def load(
+    tenants: int,
+    invoices: int,
+    today: date,
+    rng: random.Random,
+    *,
+    names: str = "bench-{n}",
+    due_in: tuple[int, int] = (-75, 30),
+    per_customer: int = CUSTOMERS_PER_TENANT_SHARE,
+) -> list[Tenant]:
     """Create the tenants through the product (library and default workflow included) and
-    COPY their customers, contacts and open invoices."""
+    COPY their customers, contacts and open invoices, due ``due_in`` days from ``today``."""
     created = []
     for n in range(tenants):
-        tenant = create_tenant(f"bench-{n}", f"Bench {n}", time_zone="Europe/Berlin", country="DE")
+        slug = names.format(n=n)
+        tenant = create_tenant(slug, slug.title(), time_zone="Europe/Berlin", country="DE")
         # A window open all day, every day, so the figures do not depend on the hour.
         ReminderSettings.objects.filter(tenant=tenant).update(
             send_weekdays=[1, 2, 3, 4, 5, 6, 7],
@@ -101,7 +115,7 @@ def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[T
         )
         created.append(tenant)
     per_tenant = invoices // tenants
-    customers_per_tenant = max(1, per_tenant // CUSTOMERS_PER_TENANT_SHARE)
+    customers_per_tenant = max(1, per_tenant // per_customer)
     now = datetime.now(UTC).isoformat()
     customer_cols = [
         "tenant_id",
@@ -208,7 +222,7 @@ def load(tenants: int, invoices: int, today: date, rng: random.Random) -> list[T
     def invoice_rows():
         for tenant_id, ids in customer_ids.items():
             for i in range(per_tenant):
-                due = today + timedelta(days=rng.randint(-75, 30))
+                due = today + timedelta(days=rng.randint(*due_in))
                 amount = f"{rng.randint(50, 5000)}.00"
                 yield (
                     tenant_id,
@@ -317,36 +331,68 @@ def sweep_all(tenants: list[Tenant], now: datetime, workers: int) -> tuple[float
     return elapsed, sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
+def commit_floor(commits: int = 200) -> float:
+    """Return the seconds one durable commit of a one-row write takes here.
+
+    A worker writes each message's outcome, with the mark before the next provider call,
+    in a commit of its own (so that a worker's death loses nothing and sends nothing twice):
+    one such commit per message bounds what one worker process can send, whatever else.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_commit (n integer)")
+    started = time.perf_counter()
+    for n in range(commits):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_commit VALUES (%s)", [n])
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_commit")
+    return elapsed / commits
+
+
 def send_throughput(now: datetime) -> tuple[float, int]:
-    """Render and send a sample of the planned dispatches through the real email adapter,
-    in the batches a worker takes them in."""
-    sample = list(
-        Dispatch.objects.filter(status=DispatchStatus.PLANNED, channel="email")
+    """Render and send ``SEND_SAMPLE`` emails through the real email adapter, in the batches
+    a worker takes them in.
+
+    The big book's customers each owe an invoice old enough for the workflow's call, so
+    their day's one voice is a task for a member. The emails come from a tenant of their
+    own whose workflow chases by email only: one customer per email, each owing two
+    invoices between their final notice and their due date, placed and swept by the product.
+    """
+    [tenant] = load(
+        1,
+        2 * SEND_SAMPLE,
+        now.date(),
+        random.Random(SEND_SAMPLE),
+        names="bench-send",
+        due_in=(-20, 0),
+        per_customer=2,
+    )
+    Step.objects.filter(tenant=tenant).exclude(channel="email").delete()
+    positions.place_missing()
+    sweep.sweep(tenant, now)
+    ids = list(
+        Dispatch.objects.filter(tenant=tenant, status=DispatchStatus.PLANNED, channel="email")
         .order_by("pk")
-        .values_list("tenant_id", "pk")[:SEND_SAMPLE]
+        .values_list("pk", flat=True)
     )
-    Dispatch.objects.filter(pk__in=[pk for _, pk in sample]).update(
-        status=DispatchStatus.QUEUED, queued_at=now
-    )
+    # Handed to the worker as a release would, without the gate's timing.
+    Dispatch.objects.filter(pk__in=ids).update(status=DispatchStatus.QUEUED, queued_at=now)
     # The worker is measured, not a provider's limit: the platform account may send freely.
     with override_settings(
         EMAIL_BACKEND="anymail.backends.test.EmailBackend",
         KAPITTX_LOCAL_CHANNELS=False,
         KAPITTX_PLATFORM_RATES={"email": 10**9, "twilio": 10**9},
     ):
-        batches: dict[int, list[int]] = {}
-        for tenant_id, pk in sample:
-            batches.setdefault(tenant_id, []).append(pk)
         # A worker imports its adapters and mail backend once, when it starts.
         adapter_class("email")
         get_connection()
         started = time.perf_counter()
         sent = 0
         # As a worker does: one task per batch of one tenant's dispatches on one channel.
-        for tenant_id, ids in batches.items():
-            for first in range(0, len(ids), release.SEND_BATCH):
-                outcome = send.deliver_many(tenant_id, ids[first : first + release.SEND_BATCH])
-                sent += sum(status == "sent" for status in outcome.values())
+        for first in range(0, len(ids), release.SEND_BATCH):
+            outcome = send.deliver_many(tenant.pk, ids[first : first + release.SEND_BATCH])
+            sent += sum(status == "sent" for status in outcome.values())
         elapsed = time.perf_counter() - started
     return elapsed, sent
 
@@ -400,19 +446,26 @@ def main() -> None:
         f"next day's tick: {tick_planned:,} reminders for {tick_invoices:,} invoices "
         f"in {tick_s:.2f} s"
     )
+    dispatches = Dispatch.objects.count()
     send_s, sent = send_throughput(now)
     send_per_s = sent / send_s if send_s else 0.0
     log(f"render and send: {sent:,} emails in {send_s:.2f} s = {send_per_s:,.0f}/s")
+    commit_s = commit_floor()
+    log(
+        f"send floor: one durable commit takes {commit_s * 1000:.2f} ms here, "
+        f"so at most {1 / commit_s:,.0f} messages/s per worker process"
+    )
     print(
         json.dumps(
             {
                 "invoices": args.invoices,
                 "tenants": args.tenants,
-                "dispatches": Dispatch.objects.count(),
+                "dispatches": dispatches,
                 "sweep_s": round(sweep_s, 2),
                 "floor_s": round(floor_s, 2),
                 "ratio": round(sweep_s / floor_s, 2) if floor_s else None,
                 "send_per_s": round(send_per_s, 1),
+                "send_floor_per_s": round(1 / commit_s, 1),
                 "write_floor_s": round(written_s, 2),
                 "write_rows": written,
                 "tick_s": round(tick_s, 2),

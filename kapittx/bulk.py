@@ -122,22 +122,36 @@ def upsert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tup
     _insert(model, columns, rows, f"ON CONFLICT ({quoted[0]}) DO UPDATE SET {sets}")
 
 
-def update_values(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """UPDATE ``model``'s rows: each of ``rows`` is (primary key, *values in ``columns`` order)."""
-    fields = [model._meta.pk, *(model._meta.get_field(name) for name in columns)]
+def update_values(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    key: str | None = None,
+) -> None:
+    """UPDATE ``model``'s rows: each of ``rows`` is (key, *values in ``columns`` order).
+
+    The key is the primary key unless ``key`` names another column; every row matching a
+    key's value gets that row's values.
+    """
+    key_field = model._meta.pk if key is None else model._meta.get_field(key)
+    fields = [key_field, *(model._meta.get_field(name) for name in columns)]
     prepared = _prepare(fields, rows)
     if not prepared:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = [connection.ops.quote_name(field.column) for field in fields]
+    # The key's values arrive under a name of their own, so a key that is also updated
+    # (a row moving to another parent) is matched by its old value.
+    names = ["kapittx_key", *quoted[1:]]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sets = ", ".join(f"{name} = v.{name}" for name in quoted[1:])
             for page in _pages(prepared):
                 source, params = _unnest(fields, page)
                 cursor.execute(
-                    f"UPDATE {table} SET {sets} FROM {source} AS v({', '.join(quoted)}) "
-                    f"WHERE {table}.{quoted[0]} = v.{quoted[0]}",
+                    f"UPDATE {table} SET {sets} FROM {source} AS v({', '.join(names)}) "
+                    f"WHERE {table}.{quoted[0]} = v.kapittx_key",
                     params,
                 )
         else:

@@ -3,16 +3,18 @@
 ``deliver_many`` claims the dispatches with one conditional move, so a second worker or a
 redelivered task finds nothing left to do. Each message is composed and stored before any
 provider is called. Then, one reminder at a time, the moment just before the call is
-recorded, the channel is called, and the outcome is written at once — so a worker that dies
-mid-batch leaves each reminder either sent, provably never handed to the provider (the
-reconciler sends it again), or marked as possibly sent (it becomes "interrupted"), never
-lost and never sent twice. A reminder that cannot be composed or sent fails on its own; the
-rest of the batch goes on.
+recorded, the channel is called, and the outcome is written before the next call (one
+commit holds an outcome and the next mark: after the provider, a durable commit is what a
+message costs most) — so a worker that dies mid-batch leaves each reminder either sent,
+provably never handed to the provider (the reconciler sends it again), or marked as
+possibly sent (it becomes "interrupted"), never lost and never sent twice. A reminder that
+cannot be composed or sent fails on its own; the rest of the batch goes on.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F, Q, prefetch_related_objects
@@ -203,52 +205,76 @@ def deliver_many(
             dispatch.updated_at = now
             composed.append(dispatch)
         update_rows(Dispatch, [*COMPOSED_FIELDS, "updated_at"], composed)
-        adapters: dict[str, object] = {}
-        for dispatch in composed:
-            adapter = adapters.setdefault(dispatch.channel, adapter_class(dispatch.channel)())
-            outcome[dispatch.pk] = _call(adapter, dispatch, now)
+        outcome.update(_send_composed(composed, now))
     return outcome
 
 
-def _call(adapter, dispatch: Dispatch, now: datetime) -> str:
-    """Call the provider for one composed dispatch and write the outcome; return it."""
-    # Recorded (and committed) before the call: after a crash, a reminder without this mark
-    # provably never reached the provider.
-    if not _mark_calling(dispatch):
-        return "not claimed"
+def _send_composed(composed: list[Dispatch], now: datetime) -> dict[int, str]:
+    """Hand each composed dispatch to its channel, one at a time; return each outcome."""
+    outcome: dict[int, str] = {}
+    adapters: dict[str, object] = {}
+    last: tuple[int, Callable[[], str]] | None = None  # the previous call's outcome
+    for dispatch in composed:
+        adapter = adapters.setdefault(dispatch.channel, adapter_class(dispatch.channel)())
+        # One commit per message: the last outcome, and the mark before the next call.
+        with transaction.atomic():
+            if last is not None:
+                outcome[last[0]] = last[1]()
+            calling = _mark_calling(dispatch)
+        last = None
+        if not calling:
+            outcome[dispatch.pk] = "not claimed"
+            continue
+        last = (dispatch.pk, _call(adapter, dispatch, now))
+    if last is not None:
+        with transaction.atomic():
+            outcome[last[0]] = last[1]()
+    return outcome
+
+
+def _call(adapter, dispatch: Dispatch, now: datetime) -> Callable[[], str]:
+    """Call the provider for one composed and marked dispatch; return what writes the
+    outcome (and returns it)."""
     try:
         result = adapter.send(dispatch)
     except ChannelError as exc:
-        return _failed(dispatch, exc, now)
+        return partial(_failed, dispatch, exc, now)
     except Exception as exc:
         # The provider may or may not have taken it: it must not go again by itself.
         log.exception("dispatch %s: the channel failed unexpectedly", dispatch.pk)
-        states.move_one(
-            dispatch,
-            S.INTERRUPTED,
-            among=[S.SENDING],
-            reason="the channel failed while sending; it may have left",
-            error=f"{type(exc).__name__}: {exc}"[:1000],
+        return partial(_interrupted, dispatch, exc)
+    return partial(_sent, dispatch, result.provider_message_id, now)
+
+
+def _sent(dispatch: Dispatch, provider_message_id: str, now: datetime) -> str:
+    moved = states.move_one(
+        dispatch,
+        S.SENT,
+        provider_message_id=provider_message_id,
+        sent_at=now,
+        error="",
+        reason="",
+    )
+    if moved:
+        events.record(
+            dispatch.customer,
+            events.Kind.REMINDER_SENT,
+            f"{dispatch.get_tone_display()} reminder sent by {dispatch.get_channel_display()}"
+            + (f" to {dispatch.recipient}" if dispatch.recipient else ""),
+            dispatch_id=dispatch.pk,
         )
-        return S.INTERRUPTED
-    with transaction.atomic():
-        moved = states.move_one(
-            dispatch,
-            S.SENT,
-            provider_message_id=result.provider_message_id,
-            sent_at=now,
-            error="",
-            reason="",
-        )
-        if moved:
-            events.record(
-                dispatch.customer,
-                events.Kind.REMINDER_SENT,
-                f"{dispatch.get_tone_display()} reminder sent by {dispatch.get_channel_display()}"
-                + (f" to {dispatch.recipient}" if dispatch.recipient else ""),
-                dispatch_id=dispatch.pk,
-            )
     return S.SENT
+
+
+def _interrupted(dispatch: Dispatch, exc: Exception) -> str:
+    states.move_one(
+        dispatch,
+        S.INTERRUPTED,
+        among=[S.SENDING],
+        reason="the channel failed while sending; it may have left",
+        error=f"{type(exc).__name__}: {exc}"[:1000],
+    )
+    return S.INTERRUPTED
 
 
 def _mark_calling(dispatch: Dispatch) -> bool:

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from kapittx.bulk import insert_ignoring_conflicts, upsert
+from kapittx.bulk import insert_ignoring_conflicts, update_values, upsert
+from kapittx.locks import locked
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import still_owed
@@ -30,14 +31,12 @@ def apply(plan_: Plan) -> None:
     _supersede(tenant, plan_)
     states.add([_dispatch_row(tenant, now, item) for item in plan_.reminders])
     found = _find(tenant, [item.key for item in plan_.due])
-    still_planned = set(
-        scoped(Dispatch, tenant)
-        .filter(
-            pk__in=[j.dispatch_id for j in plan_.joins] + [pk for pk, _s in found.values()],
-            status=DispatchStatus.PLANNED,
-        )
-        .values_list("pk", flat=True)
+    # Locked until the sweep commits, so a release cannot take a reminder being reworded;
+    # a release holding one first leaves it out here.
+    wording = _still_planned(
+        tenant, [j.dispatch_id for j in plan_.joins] + [pk for pk, _s in found.values()]
     )
+    still_planned = set(wording)
     lines, late = [], set()
     for item in plan_.due:
         pk = found[item.key][0]
@@ -45,12 +44,14 @@ def apply(plan_: Plan) -> None:
             lines.extend((tenant.pk, pk, *line) for line in item.lines)
         else:
             late.update(line[0] for line in item.lines)
+    rewords = []
     for join in plan_.joins:
         if join.dispatch_id in still_planned:
             lines.extend((tenant.pk, join.dispatch_id, *line) for line in join.lines)
-            _reword(tenant, join)
+            rewords.append(join)
         else:
             late.update(line[0] for line in join.lines)
+    _reword(rewords, wording)
     if late:
         # A release took the day's reminder while this sweep planned: the next sweep looks
         # at these invoices again (and finds the day spoken for).
@@ -62,37 +63,60 @@ def apply(plan_: Plan) -> None:
     _save_positions(tenant, plan_)
 
 
-def _reword(tenant: Tenant, join: Join) -> None:
-    """Have a waiting reminder speak with the firmer step that joined it."""
-    step = join.slot.step
-    scoped(Dispatch, tenant).filter(pk=join.dispatch_id, status=DispatchStatus.PLANNED).exclude(
-        step_id=step.pk, repeat=join.slot.repeat, voice=join.voice
-    ).update(
-        workflow_id=step.workflow_id,
-        step_id=step.pk,
-        repeat=join.slot.repeat,
-        tone=step.tone,
-        template_key=step.template_key,
-        voice=join.voice,
-        updated_at=timezone.now(),
+def _still_planned(tenant: Tenant, ids: list[int]) -> dict[int, tuple]:
+    """Lock the planned ones of ``ids``; return each one's wording (step, repeat, voice)."""
+    wording = {}
+    for start in range(0, len(ids), BATCH):
+        rows = scoped(Dispatch, tenant).filter(
+            pk__in=ids[start : start + BATCH], status=DispatchStatus.PLANNED
+        )
+        wording.update(
+            (pk, (step_id, repeat, voice))
+            for pk, step_id, repeat, voice in locked(rows).values_list(
+                "pk", "step_id", "repeat", "voice"
+            )
+        )
+    return wording
+
+
+def _reword(joins: list[Join], wording: dict[int, tuple]) -> None:
+    """Have waiting reminders speak with the firmer steps that joined them."""
+    now = timezone.now()
+    update_values(
+        Dispatch,
+        ["workflow", "step", "repeat", "tone", "template_key", "voice", "updated_at"],
+        (
+            (
+                join.dispatch_id,
+                join.slot.step.workflow_id,
+                join.slot.step.pk,
+                join.slot.repeat,
+                join.slot.step.tone,
+                join.slot.step.template_key,
+                join.voice,
+                now,
+            )
+            for join in joins
+            if wording[join.dispatch_id] != (join.slot.step.pk, join.slot.repeat, join.voice)
+        ),
     )
 
 
 def _fold(tenant: Tenant, folds: list[Fold], found: dict[str, tuple[int, str]]) -> None:
     """Skip waiting reminders on channels the day's firmest step does not name; their
     invoices move to the reminder that now speaks for the day."""
-    for fold in folds:
-        into = fold.into if isinstance(fold.into, int) else found[fold.into][0]
-        if states.move(
-            tenant.pk,
-            [fold.dispatch_id],
-            DispatchStatus.SKIPPED,
-            among=[DispatchStatus.PLANNED],
-            reason="folded into a firmer reminder of the same day",
-        ):
-            scoped(DispatchInvoice, tenant).filter(dispatch_id=fold.dispatch_id).update(
-                dispatch_id=into
-            )
+    into = {
+        fold.dispatch_id: fold.into if isinstance(fold.into, int) else found[fold.into][0]
+        for fold in folds
+    }
+    folded = states.move(
+        tenant.pk,
+        list(into),
+        DispatchStatus.SKIPPED,
+        among=[DispatchStatus.PLANNED],
+        reason="folded into a firmer reminder of the same day",
+    )
+    update_values(DispatchInvoice, ["dispatch"], ((pk, into[pk]) for pk in folded), key="dispatch")
 
 
 def _find(tenant: Tenant, keys: list[str]) -> dict[str, tuple[int, str]]:

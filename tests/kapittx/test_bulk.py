@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from kapittx.bulk import insert_ignoring_conflicts, update_values, upsert
-from reminders.models import Dispatch, ReminderPosition
+from reminders.models import Dispatch, DispatchInvoice, ReminderPosition
 from tests.reminders.scenario import make_customer, make_invoice
 
 AWKWARD = ['quote " inside', "back\\slash", "it's", "", "a,b {c}", "NULL", " padded ", "ünï €"]
@@ -123,3 +123,24 @@ def test_update_values_changes_only_the_rows_named(tenant):
         "k1": 'new "subject"',
     }
     assert Dispatch.objects.get(key="k1").attempts == 3
+
+
+@pytest.mark.django_db
+def test_update_values_by_another_column_moves_every_row_holding_that_value(tenant):
+    customer = make_customer(tenant, "C-1")
+    moment = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    insert_ignoring_conflicts(Dispatch, COLUMNS, rows(tenant, customer, moment, ["a", "b", "c"]))
+    first, second, third = Dispatch.objects.order_by("key")
+    invoices = [make_invoice(tenant, customer, f"INV-{n}", date(2026, 3, 1)) for n in range(3)]
+    insert_ignoring_conflicts(
+        DispatchInvoice,
+        ["tenant", "dispatch", "invoice", "repeat"],
+        [(tenant.pk, first.pk, invoices[0].pk, 0), (tenant.pk, first.pk, invoices[1].pk, 0)]
+        + [(tenant.pk, third.pk, invoices[2].pk, 0)],
+    )
+    update_values(DispatchInvoice, ["dispatch"], [(first.pk, second.pk)], key="dispatch")
+    assert sorted(DispatchInvoice.objects.values_list("invoice_id", "dispatch_id")) == [
+        (invoices[0].pk, second.pk),
+        (invoices[1].pk, second.pk),
+        (invoices[2].pk, third.pk),
+    ]

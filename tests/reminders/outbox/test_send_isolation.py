@@ -134,7 +134,7 @@ def test_a_worker_that_outlived_its_lease_does_not_send_what_was_taken_back(tena
     reconcile.reconcile(tenant.pk, NOW + reconcile.LEASE + timedelta(minutes=1))
     assert Dispatch.objects.get(pk=dispatch.pk).status == S.PLANNED
     # The old worker wakes up and goes on with its batch.
-    assert send._call(Recording(), claimed[0], NOW) == "not claimed"
+    assert send._send_composed(claimed, NOW) == {dispatch.pk: "not claimed"}
     assert adapter.calls == []
 
 
