@@ -32,6 +32,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "kapittx-embedded-development-key-not-for-production"
+# Earlier SECRET_KEYs, comma-separated, while their signatures (unsubscribe links in sent
+# mail, sessions) and the credentials encrypted with keys derived from them still matter.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -185,10 +188,15 @@ ANYMAIL = {
     for key, value in os.environ.items()
     if key.startswith("ANYMAIL_")
 }
+# The password of the platform's ESP webhooks ("user:password"); several, comma-separated,
+# while the ESP is moved to a new one. Required with DEBUG off (a system check).
+if "WEBHOOK_SECRET" in ANYMAIL:
+    ANYMAIL["WEBHOOK_SECRET"] = env_list("ANYMAIL_WEBHOOK_SECRET", "")
 
 # The embedded run keeps messages in the local outbox instead of calling any provider.
 KAPITTX_LOCAL_CHANNELS = env_bool("KAPITTX_LOCAL_CHANNELS", DEBUG)
-# Key for provider credentials kept in the database; derived from SECRET_KEY when unset.
+# Fernet keys for provider credentials kept in the database, comma-separated: the first
+# encrypts, all decrypt (rotation). Required with DEBUG off; derived from SECRET_KEY if unset.
 KAPITTX_ENCRYPTION_KEY = os.environ.get("KAPITTX_ENCRYPTION_KEY", "")
 # Public base URL, for links in messages and provider callbacks.
 KAPITTX_PUBLIC_URL = os.environ.get("KAPITTX_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -379,6 +379,8 @@ class ProviderAccount(TenantOwned):
 
     provider = models.CharField(max_length=20, choices=Provider.choices)
     secret_config = models.TextField(help_text="Encrypted JSON: account SID, token, numbers …")
+    # Twilio's SID in clear: an inbound webhook names its account; only that row is decrypted.
+    account_sid = models.CharField(max_length=64, blank=True, db_default="")
     rate_per_second = models.PositiveIntegerField(default=10)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -386,6 +388,12 @@ class ProviderAccount(TenantOwned):
         ordering = ["provider"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "provider"], name="provider_account_unique"),
+        ]
+        # Not led by the tenant: a webhook names the account before the tenant is known.
+        indexes = [
+            models.Index(
+                fields=["account_sid"], condition=~Q(account_sid=""), name="provider_account_sid"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,61 +1,29 @@
-"""Provider credentials at rest: JSON encrypted with Fernet, one row per tenant and provider.
+"""Provider credentials at rest: JSON encrypted with the keys of ``channels.encryption``, one
+row per tenant and provider; Twilio's account SID is also kept in clear, to find the row."""
 
-The key is ``KAPITTX_ENCRYPTION_KEY`` (a Fernet key) or, when that is unset, one derived
-from ``SECRET_KEY`` so the embedded run needs no extra set-up.
-"""
+import logging
+from dataclasses import dataclass, field
 
-import base64
-import json
-
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
+from reminders.channels.encryption import (
+    CredentialsUnreadable,
+    decrypt,
+    encrypt,
+    is_current,
+    reencrypt,
+)
 from reminders.models import ProviderAccount
+
+log = logging.getLogger(__name__)
 
 #: Keys a provider's config must have before it can be stored.
 REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     ProviderAccount.Provider.TWILIO: ("account_sid", "auth_token"),
     ProviderAccount.Provider.EMAIL: ("backend",),
 }
-
-
-def _fernet() -> Fernet:
-    key = settings.KAPITTX_ENCRYPTION_KEY
-    if not key:
-        # HKDF with its own "info" keeps this key independent of SECRET_KEY's other uses.
-        derived = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=b"kapittx provider secrets"
-        ).derive(settings.SECRET_KEY.encode())
-        key = base64.urlsafe_b64encode(derived).decode()
-    try:
-        return Fernet(key)
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            "KAPITTX_ENCRYPTION_KEY must be a Fernet key: "
-            'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key())"'
-        ) from exc
-
-
-def encrypt(config: dict) -> str:
-    """Return ``config`` as encrypted text."""
-    return _fernet().encrypt(json.dumps(config).encode()).decode()
-
-
-def decrypt(token: str) -> dict:
-    """Return the config encrypted in ``token``."""
-    try:
-        return json.loads(_fernet().decrypt(token.encode()))
-    except InvalidToken:
-        raise ImproperlyConfigured(
-            "A provider account cannot be decrypted: KAPITTX_ENCRYPTION_KEY (or SECRET_KEY) "
-            "changed since it was stored."
-        ) from None
 
 
 def set_provider_account(
@@ -70,6 +38,7 @@ def set_provider_account(
         provider=provider,
         defaults={
             "secret_config": encrypt(config),
+            "account_sid": str(config.get("account_sid", "")),
             "rate_per_second": rate_per_second,
             "updated_at": timezone.now(),
         },
@@ -77,10 +46,27 @@ def set_provider_account(
     return account
 
 
+def read_config(account: ProviderAccount) -> dict:
+    """Return the account's decrypted config; raise ``CredentialsUnreadable`` (and log which
+    account) when no configured key decrypts it."""
+    try:
+        return decrypt(account.secret_config)
+    except CredentialsUnreadable:
+        log.error(
+            "The %s account of tenant %s cannot be decrypted with KAPITTX_ENCRYPTION_KEY",
+            account.provider,
+            account.tenant_id,
+        )
+        raise
+
+
 def provider_config(tenant_id: int, provider: str) -> dict | None:
-    """Return the tenant's decrypted config for ``provider``, or None when it has none."""
+    """Return the tenant's decrypted config for ``provider``, or None when it has none.
+
+    Raises ``CredentialsUnreadable`` when the stored config cannot be decrypted.
+    """
     account = scoped(ProviderAccount, tenant_id).filter(provider=provider).first()
-    return decrypt(account.secret_config) if account else None
+    return read_config(account) if account else None
 
 
 def remove_provider_account(tenant: Tenant, provider: str) -> bool:
@@ -90,3 +76,48 @@ def remove_provider_account(tenant: Tenant, provider: str) -> bool:
     """
     deleted, _ = scoped(ProviderAccount, tenant).filter(provider=provider).delete()
     return bool(deleted)
+
+
+@dataclass
+class Reencrypted:
+    """What re-encrypting the stored credentials did, in rows."""
+
+    reencrypted: int = 0
+    current: int = 0  # encrypted with the first key already
+    unreadable: list[int] = field(default_factory=list)  # ids of rows no key decrypts
+
+
+def reencrypt_accounts(batch_size: int = 500) -> Reencrypted:
+    """Encrypt every stored account with the first key of ``KAPITTX_ENCRYPTION_KEY``.
+
+    Safe to run again and beside the running application: rows already on the first key
+    are left alone, and a row changed meanwhile (stored anew, so with the first key) is not
+    overwritten.
+    """
+    done = Reencrypted()
+    last_id = 0
+    while True:
+        batch = list(
+            ProviderAccount.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", "secret_config")[:batch_size]
+        )
+        if not batch:
+            return done
+        for pk, token in batch:
+            if is_current(token):
+                done.current += 1
+                continue
+            try:
+                fresh = reencrypt(token)
+            except CredentialsUnreadable:
+                done.unreadable.append(pk)
+                continue
+            # Conditional on the text read: a row stored anew meanwhile keeps its new text.
+            if ProviderAccount.objects.filter(pk=pk, secret_config=token).update(
+                secret_config=fresh
+            ):
+                done.reencrypted += 1
+            else:
+                done.current += 1
+        last_id = batch[-1][0]

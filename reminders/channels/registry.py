@@ -67,9 +67,12 @@ def point_of(kind: str) -> str | None:
     return CHANNELS[kind].point
 
 
+def stays_local(kind: str) -> bool:
+    """Return whether what channel ``kind`` would send stays on this machine instead (the
+    embedded run: ``KAPITTX_LOCAL_CHANNELS``)."""
+    return kind in OUTSIDE and settings.KAPITTX_LOCAL_CHANNELS
+
+
 def adapter_class(kind: str):
     """Return the adapter class for channel ``kind``."""
-    path = CHANNELS[kind].adapter
-    if kind in OUTSIDE and settings.KAPITTX_LOCAL_CHANNELS:
-        path = LOCAL_ADAPTER
-    return import_string(path)
+    return import_string(LOCAL_ADAPTER if stays_local(kind) else CHANNELS[kind].adapter)

@@ -1,8 +1,8 @@
 """Provider webhooks, mounted at /hooks/ (the addresses providers are given)."""
 
-from django.urls import include, path
+from django.urls import path
 
-from reminders.channels.email import tenant_webhooks, unsubscribe
+from reminders.channels.email import platform_webhooks, tenant_webhooks, unsubscribe
 from reminders.channels.sms import webhooks as sms
 from reminders.channels.twilio import status
 from reminders.channels.voice import webhooks as voice
@@ -10,7 +10,11 @@ from reminders.channels.voice import webhooks as voice
 app_name = "hooks"
 
 urlpatterns = [
-    path("anymail/", include("anymail.urls")),
+    path(
+        "anymail/<str:esp>/<str:kind>/",
+        platform_webhooks.platform_esp_webhook,
+        name="platform_esp_webhook",
+    ),
     path(
         "t/<int:tenant_id>/anymail/<str:esp>/<str:kind>/",
         tenant_webhooks.tenant_esp_webhook,

@@ -19,12 +19,13 @@ from kapittx.models import Tenant
 from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
 from reminders.channels.account_form import account_initial
-from reminders.channels.accounts import decrypt, remove_provider_account, set_provider_account
+from reminders.channels.accounts import read_config, remove_provider_account, set_provider_account
 from reminders.channels.base import ChannelError
 from reminders.channels.email.adapter import send_sample
 from reminders.channels.email.esps import ESPS, esp_of
 from reminders.channels.email.settings_form import EmailAccountForm
 from reminders.channels.email.tenant_webhooks import webhook_urls
+from reminders.channels.encryption import CredentialsUnreadable
 from reminders.channels.twilio.check import problems_with
 from reminders.channels.twilio.client import account_from_config, public_url
 from reminders.channels.twilio.settings_form import TwilioAccountForm
@@ -74,6 +75,16 @@ class _Page:
     accounts: dict[str, ProviderAccount]
     stored: dict[str, dict]  # decrypted account configs, for the owner only
     shown: dict[str, forms.Form] = field(default_factory=dict)  # by section
+    unreadable: list[str] = field(default_factory=list)  # providers no key decrypts
+
+    def read_stored(self) -> None:
+        """Decrypt the accounts for the owner; one no key decrypts is shown as such, and
+        can be entered again or removed."""
+        for provider, account in self.accounts.items():
+            try:
+                self.stored[provider] = read_config(account)
+            except CredentialsUnreadable:
+                self.unreadable.append(provider)
 
     @classmethod
     def load(cls, request: HttpRequest) -> "_Page":
@@ -84,12 +95,10 @@ class _Page:
             tenant=tenant,
             row=ReminderSettings.objects.get_or_create(tenant=tenant)[0],
             accounts=accounts,
-            stored={
-                provider: decrypt(account.secret_config) for provider, account in accounts.items()
-            }
-            if request.membership.can(Perm.MANAGE_TENANT)
-            else {},
+            stored={},
         )
+        if request.membership.can(Perm.MANAGE_TENANT):
+            page.read_stored()
         page.shown = {
             "settings": ReminderSettingsForm(
                 instance=page.row,
@@ -133,9 +142,16 @@ def _save_defaults(page: _Page) -> bool:
 def _send_sample(page: _Page) -> bool:
     to = page.request.user.email
     try:
-        send_sample(page.tenant, to)
+        sample = send_sample(page.tenant, to)
     except ChannelError as exc:
         messages.error(page.request, f"The test email was not sent: {exc.message}")
+        return True
+    if sample.kept_in:
+        messages.success(
+            page.request,
+            f"Local channels are on, so nothing was sent: the test email to {to} was written "
+            f"to {sample.kept_in}, as reminders stay in the outbox.",
+        )
         return True
     through = (
         "your own email account"
@@ -220,6 +236,7 @@ def _render(page: _Page, status: int = 200) -> HttpResponse:
             # Which provider the stored email account uses (owners only; others see less).
             "email_esp": ESPS[esp_of(email_config)][0] if esp_of(email_config) else "",
             "email_webhooks": webhook_urls(page.tenant.pk, email_config) if can_manage else {},
+            "unreadable": [ProviderAccount.Provider(p).label for p in page.unreadable],
         },
         status=status,
     )

@@ -14,11 +14,15 @@ from anymail.exceptions import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 
 from kapittx.models import Tenant
 from reminders.channels.accounts import provider_config
 from reminders.channels.base import Adapter, AddressRefused, ChannelError, SendResult
+from reminders.channels.email.esps import carries
 from reminders.channels.email.unsubscribe import unsubscribe_url
+from reminders.channels.local.mail import local_connection, local_mailbox
+from reminders.channels.registry import stays_local
 from reminders.messages.context import sample_context, tenant_fields
 from reminders.messages.render import pick_template, render
 from reminders.models import Dispatch, ProviderAccount, ReminderSettings, Template
@@ -54,7 +58,7 @@ def _sender_of(tenant_id: int, tenant_name: str) -> _Sender:
     return memo(("email_sender", tenant_id), work_out)
 
 
-def _connection(tenant_id: int):
+def _connection(tenant_id: int) -> BaseEmailBackend:
     # One connection serves a worker's whole batch for the tenant. A tenant with its own ESP
     # account sends through it: anymail backends take their settings (api_key, server_token
     # …) as keyword arguments.
@@ -84,7 +88,7 @@ class EmailAdapter(Adapter):
         sender = _sender_of(dispatch.tenant_id, dispatch.customer.tenant.name)
         unsubscribe = unsubscribe_url(dispatch.tenant_id, dispatch.recipient)
         return _compose(
-            dispatch.tenant_id,
+            _connection(dispatch.tenant_id),
             sender,
             to=dispatch.recipient,
             subject=dispatch.subject,
@@ -111,7 +115,7 @@ class EmailAdapter(Adapter):
 
 
 def _compose(
-    tenant_id: int,
+    connection: BaseEmailBackend,
     sender: _Sender,
     *,
     to: str,
@@ -122,7 +126,8 @@ def _compose(
     tag: str,
     headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
-    """Return an email from the tenant's sender and reply-to, through its email account."""
+    """Return an email from the tenant's sender and reply-to, to go through ``connection``
+    with the metadata and tag its ESP can carry."""
     prefs = sender.prefs
     message = EmailMultiAlternatives(
         subject=subject,
@@ -131,12 +136,16 @@ def _compose(
         to=[to],
         reply_to=[prefs.reply_to] if prefs and prefs.reply_to else None,
         headers=headers,
-        connection=_connection(tenant_id),
+        connection=connection,
     )
     if html:
         message.attach_alternative(html, "text/html")
-    message.metadata = metadata
-    message.tags = [tag]
+    # Backends outside anymail have no ESP name and ignore both.
+    esp_name = getattr(connection, "esp_name", "")
+    if carries(esp_name, "metadata"):
+        message.metadata = metadata
+    if carries(esp_name, "tags"):
+        message.tags = [tag]
     return message
 
 
@@ -165,12 +174,18 @@ def _deliver(message: EmailMultiAlternatives, recipient: str) -> str:
 SAMPLE_TEMPLATE = "overdue-polite"
 
 
-def send_sample(tenant: Tenant, to: str) -> str:
+class SampleSent(NamedTuple):
+    message_id: str  # the ESP's, "" when there is none
+    kept_in: str  # the local mailbox it was written to instead of being sent, else ""
+
+
+def send_sample(tenant: Tenant, to: str) -> SampleSent:
     """Send ``to`` a sample reminder as the tenant's customers get them: its sender, reply-to,
     branding and email account, the ``overdue-polite`` template filled with sample data.
+    Where reminders stay local (the embedded run), so does the sample: it is written to the
+    local mailbox.
 
-    Returns the ESP's message id; raises ``ChannelError`` as a reminder would, or when the
-    tenant has no such template.
+    Raises ``ChannelError`` as a reminder would, or when the tenant has no such template.
     """
     try:
         template = pick_template(tenant, SAMPLE_TEMPLATE, tenant.language)
@@ -180,8 +195,9 @@ def send_sample(tenant: Tenant, to: str) -> str:
         ) from None
     context = {**sample_context(template.language), "tenant": tenant_fields(tenant)}
     rendered = render(template, context, ["subject", "body_html", "body_text"])
+    local = stays_local("email")
     message = _compose(
-        tenant.pk,
+        local_connection() if local else _connection(tenant.pk),
         _sender_of(tenant.pk, tenant.name),
         to=to,
         subject=f"[Test] {rendered.subject}",
@@ -190,4 +206,5 @@ def send_sample(tenant: Tenant, to: str) -> str:
         metadata={"tenant_id": str(tenant.pk), "sample": "1"},
         tag="sample",
     )
-    return _deliver(message, to)
+    message_id = _deliver(message, to)
+    return SampleSent(message_id, str(local_mailbox()) if local else "")

@@ -2,15 +2,43 @@
 
 from secrets import token_urlsafe
 
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django import forms
 
 from reminders.channels.account_form import AccountForm
-from reminders.channels.email.esps import ESP_REQUIRES, ESPS, SIGNING_KEYS, esp_of
+from reminders.channels.email.esps import ESP_REQUIRES, ESPS, PUBLIC_KEYS, esp_of, signing_key
+
+
+def _key_names(esp: str) -> dict[str, str]:
+    """Return anymail's names for the keys the form's signing fields hold, by field."""
+    tracking, inbound = signing_key(esp, "tracking"), signing_key(esp, "inbound")
+    names = {"signing_key": tracking or inbound}
+    if tracking and inbound and inbound != tracking:
+        names["inbound_signing_key"] = inbound
+    return {field: name for field, name in names.items() if name}
+
+
+def _is_public_key(value: str) -> bool:
+    # The same wrapping anymail gives the key before it checks a signature with it.
+    pem = f"-----BEGIN PUBLIC KEY-----\n{value}\n-----END PUBLIC KEY-----"
+    try:
+        load_pem_public_key(pem.encode())
+    except ValueError:
+        return False
+    return True
 
 
 class EmailAccountForm(AccountForm):
-    SECRETS = ("api_key", "secret_key", "signing_key")
-    field_order = ["esp", "api_key", "secret_key", "sender_domain", "api_url", "signing_key"]
+    SECRETS = ("api_key", "secret_key", "signing_key", "inbound_signing_key")
+    field_order = [
+        "esp",
+        "api_key",
+        "secret_key",
+        "sender_domain",
+        "api_url",
+        "signing_key",
+        "inbound_signing_key",
+    ]
 
     esp = forms.ChoiceField(
         choices=[(key, label) for key, (label, _b, _s) in ESPS.items()], label="Provider"
@@ -36,9 +64,16 @@ class EmailAccountForm(AccountForm):
     signing_key = forms.CharField(
         required=False,
         max_length=1000,
-        label="Webhook signing key (Mailgun, Postal, Resend)",
+        label="Webhook signing key (Mailgun, Postal, Resend, SendGrid)",
         help_text="These providers sign their delivery reports; without the key they cannot "
-        "be checked, and are not taken.",
+        "be checked, and are not taken. Postal and SendGrid show a public key: paste it.",
+    )
+    inbound_signing_key = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Inbound webhook signing secret (Resend)",
+        help_text="Resend signs replies with the secret of their own webhook; without it "
+        "replies are not taken.",
     )
 
     def __init__(self, *args, stored: dict | None = None, **kwargs):
@@ -48,7 +83,7 @@ class EmailAccountForm(AccountForm):
             {
                 "api_key": stored.get(ESPS[esp][2], ""),
                 "secret_key": stored.get("secret_key", ""),
-                "signing_key": stored.get(SIGNING_KEYS.get(esp, ""), ""),
+                **{field: stored.get(name, "") for field, name in _key_names(esp).items()},
             }
             if esp
             else {}
@@ -78,9 +113,12 @@ class EmailAccountForm(AccountForm):
         for key in ("sender_domain", "api_url"):
             if cleaned.get(key):
                 config[key] = cleaned[key]
-        signing_key = cleaned.get("signing_key") or self.stored.get("signing_key")
-        if esp in SIGNING_KEYS and signing_key:
-            config[SIGNING_KEYS[esp]] = signing_key
+        for field, name in _key_names(esp).items():
+            key = cleaned.get(field) or self.stored.get(field)
+            if key and esp in PUBLIC_KEYS and not _is_public_key(key):
+                self.add_error(field, f"This is not {label}'s public key: paste it as shown.")
+            elif key:
+                config[name] = key
         config["webhook_secret"] = self.webhook_secret
         cleaned["config"] = config
         return cleaned

@@ -8,7 +8,7 @@ account it names; anything else gets 403 and changes nothing.
 import re
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.twiml.messaging_response import MessagingResponse
@@ -17,7 +17,7 @@ from kapittx.models import Tenant
 from receivables.models import Contact
 from receivables.phones import to_e164
 from reminders.channels.twilio.client import tenants_for_account
-from reminders.channels.twilio.signature import twilio_signed
+from reminders.channels.twilio.signature import storable, twilio_signed
 from reminders.outbox import outcomes
 
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
@@ -48,6 +48,8 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
     tenant_ids = {tid for tid, token in accounts.items() if token in valid}
     if not tenant_ids:
         return HttpResponseForbidden()
+    if not storable(request.POST):
+        return HttpResponseBadRequest("A field holds a NUL character.")
     sender = request.POST.get("From", "")
     channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
     number = _number(sender.removeprefix("whatsapp:"))

@@ -17,8 +17,9 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from kapittx.models import Tenant
-from reminders.channels.accounts import decrypt, provider_config
+from reminders.channels.accounts import provider_config, read_config
 from reminders.channels.base import AddressRefused, ChannelError
+from reminders.channels.encryption import CredentialsUnreadable
 from reminders.models import Dispatch, ProviderAccount
 
 TWILIO = ProviderAccount.Provider.TWILIO
@@ -100,13 +101,19 @@ def auth_token_for(tenant_id: int) -> str:
 
 
 def tenants_for_account(account_sid: str) -> dict[int, str]:
-    """Return {tenant id: auth token} of the tenants that send through ``account_sid``."""
+    """Return {tenant id: auth token} of the tenants that send through ``account_sid``.
+
+    Only the rows of that account are decrypted; one that cannot be is left out (and logged).
+    """
     found: dict[int, str] = {}
     own = ProviderAccount.objects.filter(provider=TWILIO)
-    # The SID is inside the encrypted config, so every row is decrypted; there are as
-    # many rows as tenants with their own Twilio account, which stays small.
-    for row in own:
-        config = decrypt(row.secret_config)
+    named = own.filter(account_sid=account_sid) if account_sid else own.none()
+    for row in named:
+        try:
+            config = read_config(row)
+        except CredentialsUnreadable:
+            continue
+        # The clear copy only finds the row; the encrypted config has the last word.
         if config.get("account_sid") == account_sid:
             found[row.tenant_id] = config.get("auth_token", "")
     platform = platform_account()

@@ -1,11 +1,11 @@
 """Twilio's status reports about messages and calls (SMS, WhatsApp and voice alike)."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from reminders.channels.twilio.client import BAD_NUMBER_CODES
-from reminders.channels.twilio.signature import signed_dispatch
+from reminders.channels.twilio.signature import signed_dispatch, storable
 from reminders.outbox.outcomes import mark_contact_invalid, record_event
 
 #: Twilio MessageStatus / CallStatus → our event type; others are kept as they come.
@@ -27,10 +27,12 @@ INVALID_NUMBER_CODES = {str(code) for code in BAD_NUMBER_CODES} | {"30005", "300
 @csrf_exempt
 @require_POST
 def twilio_status(request: HttpRequest, dispatch_id: int) -> HttpResponse:
-    """Record a message or call status report for one dispatch."""
+    """Record a message or call status report for one SMS, WhatsApp or voice dispatch."""
     dispatch = signed_dispatch(request, dispatch_id)
     if dispatch is None:
         return HttpResponseForbidden()
+    if not storable(request.POST):
+        return HttpResponseBadRequest("A field holds a NUL character.")
     data = request.POST
     raw = data.get("MessageStatus") or data.get("CallStatus") or ""
     sid = data.get("MessageSid") or data.get("CallSid") or ""

@@ -8,6 +8,7 @@ import pytest
 import requests
 from anymail.exceptions import AnymailAPIError
 from anymail.signals import pre_send
+from cryptography.fernet import Fernet
 from django.core import mail
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from kapittx.roles import Role
 from reminders.channels.accounts import provider_config, set_provider_account
 from reminders.models import Dispatch, DispatchStatus, ProviderAccount, ReminderSettings, Tone
 from tests.conftest import make_member
+from tests.reminders.channels.email.esp_reports import postal_public_key
 from tests.reminders.fakes import FakeTwilioHttp
 from tests.reminders.scenario import make_customer
 from tests.reminders.settings_page import (
@@ -278,6 +280,7 @@ def test_email_accounts_per_provider_and_removal(client, tenant, owner, other_te
 def test_a_test_email_shows_the_tenants_sender_and_branding_through_its_account(
     client, tenant, owner, settings
 ):
+    settings.KAPITTX_LOCAL_CHANNELS = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     set_provider_account(tenant, "email", {"backend": "anymail.backends.test.EmailBackend"})
     ReminderSettings.objects.filter(tenant=tenant).update(
@@ -303,6 +306,7 @@ def test_a_test_email_shows_the_tenants_sender_and_branding_through_its_account(
 
 
 def test_a_test_email_the_provider_refuses_says_why(client, tenant, owner, settings):
+    settings.KAPITTX_LOCAL_CHANNELS = False
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
     response = requests.Response()
     response.status_code, response.reason, response._content = 401, "Unauthorized", b"{}"
@@ -319,6 +323,72 @@ def test_a_test_email_the_provider_refuses_says_why(client, tenant, owner, setti
     finally:
         pre_send.disconnect(refuse)
     assert "The test email was not sent: Email provider error (HTTP 401)" in (page.content.decode())
+
+
+def test_a_public_signing_key_is_checked_and_resends_inbound_secret_kept_apart(
+    client, tenant, owner
+):
+    client.force_login(owner)
+    post = {"section": "email", "rate_per_second": "5", "api_url": "https://postal.acme.test"}
+    response = client.post(
+        url(tenant), {**post, "esp": "postal", "api_key": "p", "signing_key": "x"}
+    )
+    assert response.status_code == 400
+    assert "This is not Postal&#x27;s public key" in response.content.decode()
+    assert provider_config(tenant.pk, "email") is None
+
+    key = postal_public_key()
+    client.post(url(tenant), {**post, "esp": "postal", "api_key": "p", "signing_key": key})
+    assert provider_config(tenant.pk, "email")["webhook_key"] == key
+
+    client.post(
+        url(tenant),
+        {
+            **post,
+            "esp": "resend",
+            "api_key": "re",
+            "signing_key": "whsec_t",
+            "inbound_signing_key": "whsec_i",
+        },
+    )
+    stored = provider_config(tenant.pk, "email")
+    assert (stored["signing_secret"], stored["inbound_secret"]) == ("whsec_t", "whsec_i")
+
+
+def test_with_local_channels_the_test_email_stays_in_the_local_mailbox(
+    client, tenant, owner, settings, tmp_path
+):
+    settings.KAPITTX_LOCAL_CHANNELS = True
+    settings.VAR_DIR = tmp_path
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    set_provider_account(tenant, "email", {"backend": "anymail.backends.test.EmailBackend"})
+    client.force_login(owner)
+
+    page = client.post(url(tenant), {"section": "email_sample"}, follow=True).content.decode()
+
+    # Neither the tenant's ESP (anymail's test backend) nor the platform's got it.
+    assert mail.outbox == []
+    assert "Local channels are on, so nothing was sent" in page
+    [kept] = (tmp_path / "mail").iterdir()
+    text = kept.read_text()
+    assert f"To: {owner.email}" in text and "Subject: [Test] " in text
+
+
+def test_an_account_stored_under_a_lost_key_shows_as_such_and_can_be_replaced(
+    client, tenant, owner, settings
+):
+    settings.KAPITTX_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    set_provider_account(tenant, "twilio", {"account_sid": SID, "auth_token": TOKEN})
+    settings.KAPITTX_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    client.force_login(owner)
+
+    page = client.get(url(tenant))
+
+    assert page.status_code == 200
+    assert 'data-unreadable="Twilio"' in page.content.decode()
+    twilio_knows()
+    assert client.post(url(tenant), twilio_post()).status_code == 302
+    assert provider_config(tenant.pk, "twilio")["auth_token"] == TOKEN
 
 
 def test_viewers_cannot_send_test_emails(client, tenant, settings):

@@ -4,11 +4,13 @@ and only about the tenant's own mail."""
 import json
 
 import pytest
+from cryptography.fernet import Fernet
 
 import reminders.channels.email.webhooks  # noqa: F401  (connects the anymail receivers)
 from reminders.channels.accounts import provider_config, set_provider_account
 from reminders.channels.email.tenant_webhooks import webhook_urls
 from reminders.models import DeliveryEvent, Dispatch
+from tests.reminders.channels.email.esp_reports import MAILGUN_KEY, mailgun_event
 from tests.reminders.channels.providers import (
     EMAIL,
     S,
@@ -156,3 +158,69 @@ def test_own_addresses_exist_only_for_a_tenants_own_account(client, tenant, othe
     ):
         response = client.post(path, "{}", content_type="application/json", **auth)
         assert response.status_code == 404, path
+
+
+def own_mailgun(tenant, signing_key=MAILGUN_KEY) -> str:
+    set_provider_account(
+        tenant,
+        "email",
+        {
+            "backend": "anymail.backends.mailgun.EmailBackend",
+            "api_key": "mg",
+            "webhook_signing_key": signing_key,
+            "webhook_secret": HOOK_SECRET,
+        },
+    )
+    return f"/hooks/t/{tenant.pk}/anymail/mailgun/tracking/"
+
+
+def test_a_tenants_signed_report_is_taken_and_a_tampered_one_is_not(client, tenant, contact):
+    dispatch = sent(contact, "email", provider_message_id="<mg-1@mg.acme.test>")
+    hook = own_mailgun(tenant)
+    auth = basic_auth(f"kapittx:{HOOK_SECRET}")
+
+    forged = mailgun_event("<mg-1@mg.acme.test>", "failed", key="the-platforms-key", token="t2")
+    response = client.post(hook, json.dumps(forged), content_type="application/json", **auth)
+    assert response.status_code == 400
+    assert refreshed(dispatch).status == S.SENT
+
+    signed = mailgun_event("<mg-1@mg.acme.test>", "delivered")
+    response = client.post(hook, json.dumps(signed), content_type="application/json", **auth)
+    assert response.status_code == 200
+    assert refreshed(dispatch).status == S.DELIVERED
+
+
+def test_each_kind_of_address_needs_the_key_its_esp_signs_it_with(tenant, settings):
+    settings.KAPITTX_PUBLIC_URL = "https://ar.example.com"
+    config = {
+        "backend": "anymail.backends.resend.EmailBackend",
+        "api_key": "re",
+        "webhook_secret": HOOK_SECRET,
+    }
+    assert webhook_urls(tenant.pk, config) == {}
+    config["signing_secret"] = "whsec_tracking"
+    assert set(webhook_urls(tenant.pk, config)) == {"tracking"}
+    config["inbound_secret"] = "whsec_inbound"
+    assert set(webhook_urls(tenant.pk, config)) == {"tracking", "inbound"}
+    # SendGrid signs its delivery reports only; its inbound address needs no key.
+    sendgrid = {"backend": "anymail.backends.sendgrid.EmailBackend", "webhook_secret": "x"}
+    assert set(webhook_urls(tenant.pk, sendgrid)) == {"inbound"}
+
+
+def test_a_tenants_address_answers_503_while_its_account_cannot_be_decrypted(
+    client, tenant, contact, settings
+):
+    dispatch = sent(contact, "email", provider_message_id="pm-1")
+    settings.KAPITTX_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    hook = own_postmark(tenant)
+    settings.KAPITTX_ENCRYPTION_KEY = Fernet.generate_key().decode()  # the old one lost
+
+    response = client.post(
+        hook + "tracking/",
+        delivery_report(dispatch),
+        content_type="application/json",
+        **basic_auth(f"kapittx:{HOOK_SECRET}"),
+    )
+
+    assert response.status_code == 503
+    assert refreshed(dispatch).status == S.SENT

@@ -1,7 +1,7 @@
-"""The platform ESP's reports and replies (anymail): tracking moves an email forward only,
-bounces and complaints mark the contact, a reply holds the customer it was meant for."""
+"""What the ESPs' reports and replies do (anymail's signals): a report finds its email by the
+message id stored when it was sent, never by metadata alone; tracking moves an email forward
+only, bounces and complaints mark the contact, a reply holds the customer it was meant for."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -15,24 +15,26 @@ from collections_app.events import Kind
 from collections_app.models import Task
 from receivables.models import Customer
 from reminders.models import DeliveryEvent
-from tests.reminders.channels.providers import (
-    EMAIL,
-    S,
-    basic_auth,
-    refreshed,
-    sent,
-    timeline,
-)
+from tests.reminders.channels.providers import EMAIL, S, refreshed, sent, timeline
 
 pytestmark = pytest.mark.usefixtures("webhook_providers")
 
 
-def track(event_type, dispatch=None, *, event_id="ev-1", metadata=None, **fields):
-    if metadata is None and dispatch is not None:
-        metadata = {"dispatch_id": str(dispatch.pk), "tenant_id": str(dispatch.tenant_id)}
+def sent_email(contact, message_id="esp-1", **fields):
+    return sent(contact, "email", provider_message_id=message_id, **fields)
+
+
+def track(event_type, dispatch=None, *, event_id="ev-1", message_id=None, metadata=None, **fields):
+    """Send a tracking event as anymail's webhook views do: about ``dispatch`` (its message id
+    and metadata) unless told otherwise."""
+    if dispatch is not None:
+        message_id = message_id or dispatch.provider_message_id
+        if metadata is None:
+            metadata = {"dispatch_id": str(dispatch.pk), "tenant_id": str(dispatch.tenant_id)}
     event = AnymailTrackingEvent(
         event_type=event_type,
         event_id=event_id,
+        message_id=message_id,
         metadata=metadata or {},
         recipient=EMAIL,
         timestamp=timezone.now(),
@@ -42,7 +44,7 @@ def track(event_type, dispatch=None, *, event_id="ev-1", metadata=None, **fields
 
 
 def test_tracking_events_move_an_email_forward_only(contact):
-    dispatch = sent(contact, "email")
+    dispatch = sent_email(contact)
 
     track("delivered", dispatch, event_id="e1")
     track("opened", dispatch, event_id="e2")
@@ -55,7 +57,7 @@ def test_tracking_events_move_an_email_forward_only(contact):
 
 
 def test_the_same_tracking_event_twice_is_kept_once(contact):
-    dispatch = sent(contact, "email")
+    dispatch = sent_email(contact)
 
     track("opened", dispatch, event_id="same")
     track("opened", dispatch, event_id="same")
@@ -63,27 +65,83 @@ def test_the_same_tracking_event_twice_is_kept_once(contact):
     assert DeliveryEvent.objects.count() == 1
 
 
-def test_tracking_finds_the_dispatch_by_provider_message_id(contact):
-    dispatch = sent(contact, "email", provider_message_id="esp-42")
+def test_a_report_without_metadata_finds_the_email_by_its_message_id(contact):
+    dispatch = sent_email(contact, "esp-42")
 
     track("delivered", metadata={}, message_id="esp-42")
 
     assert refreshed(dispatch).status == S.DELIVERED
 
 
-def test_tracking_metadata_naming_another_tenant_matches_nothing(contact, other_tenant):
-    dispatch = sent(contact, "email")
+def test_a_report_naming_an_email_by_metadata_alone_changes_nothing(contact):
+    dispatch = sent_email(contact, "esp-42")
+    forged = {"dispatch_id": str(dispatch.pk), "tenant_id": str(dispatch.tenant_id)}
 
-    track("bounced", metadata={"dispatch_id": str(dispatch.pk), "tenant_id": str(other_tenant.pk)})
+    track("bounced", metadata=forged, message_id="esp-unknown")
+    track("complained", metadata=forged, message_id=None, event_id="ev-2")
 
     assert refreshed(dispatch).status == S.SENT
+    assert refreshed(contact).invalid_channels == []
+    assert refreshed(contact).opted_out_channels == []
     assert not DeliveryEvent.objects.exists()
+
+
+def test_metadata_pointing_at_another_tenant_is_ignored(contact, other_contact):
+    mine = sent_email(contact, "esp-mine")
+    theirs = sent_email(other_contact, "esp-theirs")
+
+    # My message's id with their reminder named in the metadata, then their tenant alone.
+    track(
+        "bounced",
+        message_id="esp-mine",
+        event_id="e1",
+        metadata={"dispatch_id": str(theirs.pk), "tenant_id": str(theirs.tenant_id)},
+    )
+    track(
+        "bounced",
+        mine,
+        event_id="e2",
+        metadata={"dispatch_id": str(mine.pk), "tenant_id": str(theirs.tenant_id)},
+    )
+
+    assert refreshed(mine).status == refreshed(theirs).status == S.SENT
+    assert refreshed(contact).invalid_channels == refreshed(other_contact).invalid_channels == []
+    assert not DeliveryEvent.objects.exists()
+
+
+def test_a_message_id_two_tenants_share_needs_metadata_to_tell_them_apart(contact, other_contact):
+    mine = sent_email(contact, "4711")
+    theirs = sent_email(other_contact, "4711")
+
+    track("delivered", metadata={}, message_id="4711", event_id="e1")
+    assert refreshed(mine).status == refreshed(theirs).status == S.SENT
+
+    track("delivered", theirs, event_id="e2")
+    assert (refreshed(mine).status, refreshed(theirs).status) == (S.SENT, S.DELIVERED)
+
+
+def test_an_sms_with_the_same_provider_id_is_not_an_email(contact):
+    sms = sent(contact, "sms", provider_message_id="esp-1")
+
+    track("bounced", message_id="esp-1", metadata={})
+
+    assert refreshed(sms).status == S.SENT
+
+
+@pytest.mark.services
+def test_a_report_with_a_nul_character_is_kept_without_it(postgres, contact):
+    dispatch = sent_email(contact)
+
+    track("bounced", dispatch, description="Mailbox\x00 unknown", mta_response="550\x00")
+
+    assert refreshed(dispatch).status == S.BOUNCED
+    assert DeliveryEvent.objects.get().payload["description"] == "Mailbox unknown"
 
 
 def test_a_bounce_marks_the_address_invalid_and_tells_the_owner_once(
     contact, owner, django_capture_on_commit_callbacks
 ):
-    dispatch = sent(contact, "email")
+    dispatch = sent_email(contact)
 
     with django_capture_on_commit_callbacks(execute=True):
         track("bounced", dispatch, event_id="b1", description="Mailbox does not exist")
@@ -103,56 +161,13 @@ def test_a_bounce_marks_the_address_invalid_and_tells_the_owner_once(
     [("complained", None), ("unsubscribed", None), ("rejected", "unsubscribed")],
 )
 def test_complaints_and_unsubscribes_opt_the_contact_out(contact, event_type, reason):
-    dispatch = sent(contact, "email", status=S.OPENED)
+    dispatch = sent_email(contact, status=S.OPENED)
 
     track(event_type, dispatch, reject_reason=reason)
 
     assert refreshed(contact).opted_out_channels == ["email"]
     assert refreshed(contact).invalid_channels == []
     assert len(timeline(contact.customer, Kind.OPTED_OUT)) == 1
-
-
-def test_an_esp_webhook_reaches_the_dispatch(client, contact):
-    dispatch = sent(contact, "email", provider_message_id="pm-1")
-    body = {
-        "RecordType": "Delivery",
-        "MessageID": "pm-1",
-        "Recipient": EMAIL,
-        "DeliveredAt": "2026-03-27T10:00:00Z",
-        "Details": "250 OK",
-        "ServerID": 1,
-        "Metadata": {"dispatch_id": str(dispatch.pk), "tenant_id": str(dispatch.tenant_id)},
-    }
-
-    response = client.post(
-        "/hooks/anymail/postmark/tracking/",
-        json.dumps(body),
-        content_type="application/json",
-        **basic_auth(),
-    )
-
-    assert response.status_code == 200
-    assert refreshed(dispatch).status == S.DELIVERED
-
-
-def test_an_esp_webhook_without_its_secret_changes_nothing(client, contact):
-    dispatch = sent(contact, "email", provider_message_id="pm-1")
-    body = {
-        "RecordType": "Delivery",
-        "MessageID": "pm-1",
-        "Recipient": EMAIL,
-        "DeliveredAt": "2026-03-27T10:00:00Z",
-    }
-
-    response = client.post(
-        "/hooks/anymail/postmark/tracking/",
-        json.dumps(body),
-        content_type="application/json",
-        **basic_auth("hooks:guess"),
-    )
-
-    assert response.status_code == 400
-    assert refreshed(dispatch).status == S.SENT
 
 
 # Email replies (anymail inbound)

@@ -4,11 +4,13 @@ tenant whose number received it."""
 import xml.etree.ElementTree as ET
 
 import pytest
+from cryptography.fernet import Fernet
 
 import reminders.channels.email.webhooks  # noqa: F401  (connects the anymail receivers)
 from collections_app.events import Kind
 from collections_app.models import TimelineEvent
 from kapittx.onboarding import create_tenant
+from reminders.channels.accounts import set_provider_account
 from tests.reminders.channels.providers import (
     PHONE,
     SID_A,
@@ -131,3 +133,47 @@ def test_stop_on_the_platform_account_reaches_tenants_without_their_own(
 
     assert refreshed(shared).opted_out_channels == ["sms"]
     assert refreshed(contact).opted_out_channels == []
+
+
+@pytest.mark.parametrize("field", ["From", "Body"])
+@pytest.mark.services
+def test_a_signed_message_with_a_nul_character_is_refused_clearly(
+    postgres, client, accounts, contact, field
+):
+    sent(contact, "sms")
+    params = {
+        "AccountSid": SID_A,
+        "MessageSid": "SMnul",
+        "From": PHONE,
+        "To": "+4930555000",
+        "Body": "We paid.",
+    }
+    params[field] += "\x00"
+
+    response = twilio_post(client, "/hooks/twilio/inbound/", params, TOKEN_A)
+
+    assert response.status_code == 400
+    assert not refreshed(contact.customer).reminders_on_hold
+    assert not TimelineEvent.objects.exists()
+
+
+def test_an_unsigned_message_with_a_nul_character_is_refused_as_unsigned(client, accounts, contact):
+    response = text_in(client, "STOP\x00", token=TOKEN_B)
+
+    assert response.status_code == 403
+
+
+def test_only_the_named_accounts_credentials_are_read(client, accounts, contact, settings):
+    # Another tenant's account stored under a key since lost: never decrypted here.
+    settings.KAPITTX_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    set_provider_account(
+        create_tenant("initech", "Initech"),
+        "twilio",
+        {"account_sid": "AC" + "c" * 32, "auth_token": "x"},
+    )
+    settings.KAPITTX_ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+    response = text_in(client, "STOP")
+
+    assert response.status_code == 200
+    assert refreshed(contact).opted_out_channels == ["sms"]

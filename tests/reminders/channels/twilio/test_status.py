@@ -158,3 +158,27 @@ def test_twilio_endpoints_take_post_only(client, accounts, contact):
     dispatch = sent(contact, "sms")
     assert client.get(f"/hooks/twilio/status/{dispatch.pk}/").status_code == 405
     assert client.get("/hooks/twilio/inbound/").status_code == 405
+
+
+@pytest.mark.services
+def test_a_signed_status_with_a_nul_character_is_refused_clearly(
+    postgres, client, accounts, contact
+):
+    dispatch = sent(contact, "sms")
+
+    response = status(client, dispatch, MessageStatus="undelivered", ErrorCode="30005\x00")
+
+    assert response.status_code == 400
+    assert refreshed(dispatch).status == S.SENT
+    assert not DeliveryEvent.objects.exists()
+
+
+def test_a_signed_status_for_an_email_reminder_is_refused(client, accounts, contact):
+    email = sent(contact, "email")
+
+    response = status(client, email, MessageStatus="undelivered", ErrorCode="30005")
+
+    assert response.status_code == 403
+    assert refreshed(email).status == S.SENT
+    assert refreshed(contact).invalid_channels == []
+    assert not DeliveryEvent.objects.exists()

@@ -173,3 +173,15 @@ def test_voice_endpoints_refuse_bad_signatures(client, accounts, contact, tamper
     assert pressed.status_code == 403
     assert not PromiseToPay.objects.exists()
     assert refreshed(dispatch).status == S.SENT
+
+
+def test_only_a_voice_reminder_has_a_call_script_and_menu(client, accounts, contact):
+    sms = sent(contact, "sms")
+
+    script = twilio_post(
+        client, f"/hooks/twilio/voice/{sms.pk}/", {"AccountSid": SID_A, "CallSid": "CA1"}, TOKEN_A
+    )
+
+    assert script.status_code == 403
+    assert gather(client, sms, "1").status_code == 403
+    assert not PromiseToPay.objects.exists()
