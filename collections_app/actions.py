@@ -6,22 +6,31 @@ Each records its row and a timeline entry in one transaction. The sweep and the 
 hold reminders back (``collections_app.rules.holds``): a promise until the day after its
 date, a dispute for the disputed invoice while it is open, a reported payment until a
 member has checked it and lifted the hold.
+
+What a customer sends is bounded: a dispute's explanation grows to ``MAX_DISPUTE_REASON``
+characters at most, and an invoice has one open "already paid" report at a time (the
+database holds to it too). A refusal is a ``ValidationError`` that says why.
 """
 
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from collections_app import events
 from collections_app.events import Kind
-from collections_app.models import Dispute, PromiseToPay, Task
+from collections_app.models import Dispute, PaymentReport, PromiseToPay, Task
 from kapittx.locks import locked
 from kapittx.models import User
 from kapittx.money import rounded
 from kapittx.tenancy import scoped
 from receivables.models import Customer, Invoice
+
+#: The longest a dispute's explanation grows, all the customer's messages together.
+MAX_DISPUTE_REASON = 10_000
 
 
 def create_task(
@@ -75,16 +84,23 @@ def promise_payment(
 
 @transaction.atomic
 def dispute_invoice(invoice: Invoice, reason: str, *, source: str) -> Dispute:
-    """Open a dispute on ``invoice`` (or add to the open one) with the customer's reason."""
+    """Open a dispute on ``invoice`` (or add to the open one) with the customer's reason.
+
+    Raise ``ValidationError`` when the explanation would grow past ``MAX_DISPUTE_REASON``.
+    """
     dispute = locked(
         scoped(Dispute, invoice.tenant_id).filter(invoice=invoice, status=Dispute.Status.OPEN)
     ).first()
-    if dispute is None:
-        dispute = Dispute.objects.create(
-            tenant_id=invoice.tenant_id, invoice=invoice, reason=reason
+    told = f"{dispute.reason}\n\n{reason}".strip() if dispute else reason.strip()
+    if len(told) > MAX_DISPUTE_REASON:
+        raise ValidationError(
+            f"We already have a long explanation about {invoice.number}; please reply to our "
+            "message to tell us more."
         )
+    if dispute is None:
+        dispute = Dispute.objects.create(tenant_id=invoice.tenant_id, invoice=invoice, reason=told)
     else:
-        dispute.reason = f"{dispute.reason}\n\n{reason}".strip()
+        dispute.reason = told
         dispute.save(update_fields=["reason"])
     events.record(
         invoice.customer,
@@ -109,8 +125,11 @@ def report_payment(
     """Record the customer's word that ``invoices`` were paid on ``paid_on``.
 
     Reminders to the customer are held, and the customer's owner gets a task to find the
-    payment; resuming reminders from the customer's page lifts the hold.
+    payment; resuming reminders from the customer's page lifts the hold and closes the
+    reports. Raise ``ValidationError`` when one of ``invoices`` is already reported and not
+    yet checked.
     """
+    _refuse_reported(customer.tenant_id, invoices)
     numbers = ", ".join(invoice.number for invoice in invoices)
     said = f"reports paying {numbers} on {paid_on:%Y-%m-%d}" + (
         f", reference {reference}" if reference else ""
@@ -118,6 +137,23 @@ def report_payment(
     task = create_task(
         customer, f"Find the payment {customer.name} reports", f"{customer.name} {said}."
     )
+    try:
+        # A savepoint: a report racing in for the same invoice fails here, not the caller.
+        with transaction.atomic():
+            PaymentReport.objects.bulk_create(
+                PaymentReport(
+                    tenant_id=customer.tenant_id,
+                    invoice=invoice,
+                    task=task,
+                    paid_on=paid_on,
+                    reference=reference,
+                    source=source,
+                )
+                for invoice in invoices
+            )
+    except IntegrityError:
+        _refuse_reported(customer.tenant_id, invoices)
+        raise
     customer.reminders_on_hold = True
     customer.reminders_hold_reason = f"Customer {said}"[:200]
     customer.save(update_fields=["reminders_on_hold", "reminders_hold_reason"])
@@ -130,3 +166,26 @@ def report_payment(
         source=source,
     )
     return task
+
+
+def _refuse_reported(tenant_id: int, invoices: Sequence[Invoice]) -> None:
+    reported = sorted(
+        scoped(PaymentReport, tenant_id)
+        .filter(invoice__in=invoices, status=PaymentReport.Status.OPEN)
+        .values_list("invoice__number", flat=True)
+    )
+    if reported:
+        raise ValidationError(
+            f"You already told us {', '.join(reported)} "
+            f"{'is' if len(reported) == 1 else 'are'} paid; we are checking it and will be "
+            "in touch."
+        )
+
+
+def close_payment_reports(customer: Customer) -> int:
+    """Mark ``customer``'s open "already paid" reports checked; return how many there were."""
+    return (
+        scoped(PaymentReport, customer.tenant_id)
+        .filter(invoice__customer=customer, status=PaymentReport.Status.OPEN)
+        .update(status=PaymentReport.Status.CHECKED, checked_at=timezone.now())
+    )

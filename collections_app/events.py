@@ -26,6 +26,8 @@ class Kind:
     CONTACT_INVALID = "contact_invalid"  # an address bounced or a number was refused
     REMINDERS_RESUMED = "reminders_resumed"  # a member lifted a hold
     REMINDERS_CHANGED = "reminders_changed"  # a member changed how the customer is chased
+    PORTAL_LINKS_REVOKED = "portal_links_revoked"  # a member revoked a contact's page links
+    PORTAL_LINK_REQUESTED = "portal_link_requested"  # a fresh page link was asked for
 
 
 def record(customer: Customer, kind: str, message: str, **data) -> TimelineEvent:

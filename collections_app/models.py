@@ -1,4 +1,5 @@
-"""Collections data: disputes, promises to pay, tasks for members and the activity timeline."""
+"""Collections data: disputes, promises to pay, reported payments, tasks for members and the
+activity timeline."""
 
 from django.conf import settings
 from django.db import models
@@ -86,6 +87,39 @@ class Task(TenantOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PaymentReport(TenantOwned):
+    """The customer's word that an invoice is paid; open until a member has checked it (by
+    lifting the hold it put on reminders). One open report per invoice."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CHECKED = "checked", "Checked"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="payment_reports")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=120, blank=True)
+    source = models.CharField(max_length=20, blank=True, help_text="portal, staff …")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "invoice"],
+                condition=Q(status="open"),
+                name="payment_report_one_open_per_invoice",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} reported paid on {self.paid_on}"
 
 
 class TimelineEvent(TenantOwned):

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from collections_app.portal import views as portal
 from kapittx import views
+from reminders.views import portal_links
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,5 +16,6 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/reminders/", include("reminders.urls")),
     path("hooks/", include("reminders.channels.urls")),
     path("portal/<str:token>/", portal.portal, name="portal"),
+    path("portal/<str:token>/fresh-link/", portal_links.fresh_link, name="portal_fresh_link"),
     path("admin/", admin.site.urls),
 ]

@@ -102,6 +102,11 @@ class Contact(TenantOwned):
     invalid_channels = models.JSONField(
         default=list, blank=True, help_text="Channels whose address bounced or was refused."
     )
+    portal_link_generation = models.PositiveIntegerField(
+        default=0,
+        help_text="Signed into every payment-page link sent to the contact; raising it "
+        "revokes them all.",
+    )
 
     class Meta:
         ordering = ["customer_id", "role", "id"]

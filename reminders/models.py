@@ -1,9 +1,13 @@
-"""Reminder data: workflows and their steps, segments, templates, send settings and the outbox."""
+"""Reminder data: workflows and their steps, segments, templates, send settings and the outbox.
+
+Long because it declares every table of the app, one short class each; the behaviour lives in
+``setup/``, ``messages/``, ``outbox/`` and ``channels/``.
+"""
 
 from datetime import UTC, datetime, time
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +15,8 @@ from django.utils import timezone
 from kapittx.models import Tenant, TenantOwned
 from receivables.models import Contact, Customer, Invoice, money_field
 from reminders.channels.registry import CHANNEL_CHOICES
+
+PORTAL_LINK_DAYS, MOST_PORTAL_LINK_DAYS = 60, 365  # a payment-page link's days: default, most
 
 
 class Tone(models.TextChoices):
@@ -44,6 +50,12 @@ class ReminderSettings(models.Model):
     brand_color = models.CharField(max_length=7, default="#0f5bd8")
     signature = models.TextField(blank=True)
     sending_enabled = models.BooleanField(default=True)
+    portal_link_days = models.PositiveSmallIntegerField(
+        default=PORTAL_LINK_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(MOST_PORTAL_LINK_DAYS)],
+        help_text="How long the payment-page link in a message works. A customer with an "
+        "expired link can have a fresh one sent to their address on file.",
+    )
 
     class Meta:
         ordering = ["tenant_id"]

@@ -82,7 +82,10 @@ def test_the_walk_finds_the_pages_of_every_app():
     names = {page.name for page in PAGES}
     assert {"overview", "customer_detail", "customer_timeline", "dispatch_cancel"} <= names
     assert not any(page.route.startswith("hooks/") for page in PAGES)
-    assert {"customer_id", "dispatch_id", "workflow_id"} <= {k for p in PAGES for k in p.kwargs}
+    assert {"customer_id", "contact_id", "dispatch_id", "workflow_id"} <= {
+        k for p in PAGES for k in p.kwargs
+    }
+    assert "contact_revoke_portal_links" in names
 
 
 def test_a_page_with_an_id_nobody_fills_fails_by_name(mine):

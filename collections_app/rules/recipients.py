@@ -24,6 +24,14 @@ def address_for(contact: Contact, point: str) -> str:
     return ""
 
 
+def usable_address(contact: Contact, channel: str, point: str) -> str:
+    """Return ``contact``'s address on ``channel`` (which reaches contacts at ``point``), or
+    "" when it has none, opted out of the channel or its address there proved invalid."""
+    if channel in contact.opted_out_channels or channel in contact.invalid_channels:
+        return ""
+    return address_for(contact, point)
+
+
 def pick_contact(customer: Customer, channel: str, point: str) -> tuple[Contact, str] | None:
     """Return the preferred contact and address usable on ``channel`` (which reaches
     contacts at ``point``), or None."""
@@ -32,9 +40,7 @@ def pick_contact(customer: Customer, channel: str, point: str) -> tuple[Contact,
         key=lambda c: (ROLE_ORDER.index(c.role) if c.role in ROLE_ORDER else 99, c.pk),
     )
     for contact in contacts:
-        if channel in contact.opted_out_channels or channel in contact.invalid_channels:
-            continue
-        address = address_for(contact, point)
+        address = usable_address(contact, channel, point)
         if address:
             return contact, address
     return None

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from kapittx.roles import Perm
+from kapittx.search import search_text
 from kapittx.tenancy import scoped, tenant_view
 from receivables import reports
 from receivables.models import Contact, Customer, Invoice
@@ -33,7 +34,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     customers = scoped(Customer, tenant).annotate(
         is_overdue=Exists(owing.filter(due_date__lt=today))
     )
-    query = request.GET.get("q", "").strip()
+    query = search_text(request)
     if query:
         customers = customers.filter(Q(name__icontains=query) | Q(external_id__icontains=query))
     overdue_only = request.GET.get("overdue") == "1"
@@ -102,6 +103,7 @@ def customer_page(
             "customer": customer,
             "today": today,
             "contacts": scoped(Contact, request.tenant).filter(customer=customer),
+            "can_revoke_links": request.membership.can(Perm.RUN_COLLECTIONS),
             "invoices": invoices,
             "totals": totals,
             "panels": panels or {},

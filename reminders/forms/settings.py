@@ -48,6 +48,7 @@ class ReminderSettingsForm(forms.ModelForm):
             "reply_to",
             "brand_color",
             "signature",
+            "portal_link_days",
         ]
         labels = {
             "sending_enabled": "Send reminders",
@@ -60,6 +61,7 @@ class ReminderSettingsForm(forms.ModelForm):
             "reply_to": "Replies go to",
             "brand_color": "Brand colour",
             "signature": "Signature",
+            "portal_link_days": "Days a payment-page link works",
         }
         help_texts = {
             "sending_enabled": "Switched off, reminders are still planned but wait until it is "

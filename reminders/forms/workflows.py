@@ -127,7 +127,16 @@ class BaseStepFormSet(forms.BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        seen = set()
+        # Saved steps the post leaves out (a crafted or stale form) keep their day and channel.
+        shown = {form.instance.pk for form in self.initial_forms if form.instance.pk}
+        seen = set(
+            scoped(Step, self.tenant)
+            .filter(workflow=self.instance)
+            .exclude(pk__in=shown)
+            .values_list("offset_days", "channel")
+            if self.instance.pk
+            else []
+        )
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue

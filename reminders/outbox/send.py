@@ -36,6 +36,7 @@ from reminders.outbox import states, throttle
 from reminders.outbox.batch_memo import batch_scope
 from reminders.outbox.one_voice import companions
 from reminders.outbox.outcomes import mark_contact_invalid
+from reminders.outbox.portal_links import is_fresh_link
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ def _compose_onto(dispatch: Dispatch, invoices: list[Invoice], promise, now: dat
         promise=promise,
         now=now,
         tone=dispatch.tone,
+        to=dispatch.contact if is_fresh_link(dispatch) else None,
     )
     dispatch.contact, dispatch.recipient = message.contact, message.recipient
     dispatch.language, dispatch.subject = message.language, message.subject

@@ -8,7 +8,7 @@ the next release (a pause lifted early lets them go).
 
 from django.db import transaction
 
-from collections_app import events
+from collections_app import actions, events
 from kapittx.models import User
 from kapittx.tenancy import scoped
 from receivables.models import Customer
@@ -87,7 +87,8 @@ def change_customer_reminders(
 def resume_reminders(customer: Customer, by: User) -> bool:
     """Lift a hold (e.g. after the customer replied); False if there was none.
 
-    Reminders that waited on the hold are asked about again at the next release.
+    Reminders that waited on the hold are asked about again at the next release; payments
+    the customer reported count as checked, so the customer may report them again.
     """
     if not customer.reminders_on_hold:
         return False
@@ -95,6 +96,7 @@ def resume_reminders(customer: Customer, by: User) -> bool:
     customer.reminders_on_hold = False
     customer.reminders_hold_reason = ""
     customer.save(update_fields=["reminders_on_hold", "reminders_hold_reason"])
+    actions.close_payment_reports(customer)
     ask_the_gate_again(scoped(Dispatch, customer.tenant_id).filter(customer=customer))
     events.record(
         customer,

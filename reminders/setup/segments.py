@@ -3,10 +3,15 @@
 A rule is ``{"field": …, "op": …, "value": …}``; a segment matches a customer when all its
 rules hold. A customer follows its pinned workflow, else the first matching segment's (lowest
 priority number first), else the tenant's default workflow.
+
+Numbers in rules are finite and within ``MOST_NUMBER`` (no NaN, no Infinity). A segment whose
+stored rules break that (or are otherwise malformed) cannot be evaluated: it matches nobody,
+is passed over when choosing workflows, and its page says why, so it can be fixed there.
 """
 
+import logging
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +25,8 @@ from receivables.models import Customer, Invoice
 from reminders.models import PinnedWorkflow, Segment, Workflow
 from reminders.outbox import positions
 
+log = logging.getLogger(__name__)
+
 NUMBER_FIELDS = {
     "outstanding": "outstanding",
     "average_days_late": "average_days_late",
@@ -27,11 +34,38 @@ NUMBER_FIELDS = {
 }
 CHOICE_FIELDS = {"country": "country", "currency": "currency", "language": "language"}
 LIST_FIELDS = {"tags": "tags", "preferred_channel": "preferred_channels"}
+#: The largest number a rule may compare with (amounts have 12 digits before the point).
+MOST_NUMBER = Decimal(10) ** 12
 OPS = {
     **{name: ("gte", "lte", "gt", "lt") for name in NUMBER_FIELDS},
     **{name: ("eq", "in") for name in CHOICE_FIELDS},
     **{name: ("has",) for name in LIST_FIELDS},
 }
+
+
+def rule_number(value: object) -> Decimal:
+    """Return a rule's ``value`` as a finite number within ``MOST_NUMBER``, else raise
+    ValueError."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValueError(f"{value!r} is not a number.")
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise ValueError(f"{value!r} is not a number.") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a number; give a finite one such as 1000.")
+    if abs(number) >= MOST_NUMBER:
+        raise ValueError(f"{value!r} is too large.")
+    return number
+
+
+def rule_problems(rules: object) -> list[str]:
+    """Return why ``rules`` cannot be evaluated, rule by rule ([] when they can)."""
+    try:
+        validate_rules(rules)
+    except ValidationError as exc:
+        return exc.messages
+    return []
 
 
 def validate_rules(rules: object) -> None:
@@ -50,9 +84,9 @@ def validate_rules(rules: object) -> None:
             errors.append(f"Rule {index}: {field} takes {', '.join(OPS[field])}, not {op!r}.")
         elif field in NUMBER_FIELDS:
             try:
-                Decimal(str(value))
-            except InvalidOperation:
-                errors.append(f"Rule {index}: {value!r} is not a number.")
+                rule_number(value)
+            except ValueError as exc:
+                errors.append(f"Rule {index}: {exc}")
         elif op == "in" and not isinstance(value, list):
             errors.append(f"Rule {index}: 'in' needs a list of values.")
         elif field in LIST_FIELDS and not isinstance(value, str):
@@ -64,7 +98,7 @@ def validate_rules(rules: object) -> None:
 def _rule_q(rule: dict) -> Q:
     field, op, value = rule["field"], rule["op"], rule["value"]
     if field in NUMBER_FIELDS:
-        return Q(**{f"{NUMBER_FIELDS[field]}__{op}": Decimal(str(value))})
+        return Q(**{f"{NUMBER_FIELDS[field]}__{op}": rule_number(value)})
     if field in CHOICE_FIELDS:
         column = CHOICE_FIELDS[field]
         return Q(**{f"{column}__in": value}) if op == "in" else Q(**{column: value})
@@ -75,7 +109,10 @@ def _rule_q(rule: dict) -> Q:
 
 
 def customers_matching(tenant: Tenant, rules: list[dict]) -> QuerySet[Customer]:
-    """Return the tenant's customers that satisfy every rule."""
+    """Return the tenant's customers that satisfy every rule (none when the rules cannot be
+    evaluated)."""
+    if rule_problems(rules):
+        return scoped(Customer, tenant).none()
     outstanding = (
         scoped(Invoice, tenant)
         .open()
@@ -107,7 +144,8 @@ def segment_members(segment: Segment) -> QuerySet[Customer]:
         Q(priority__lt=segment.priority) | Q(priority=segment.priority, pk__lt=segment.pk)
     )
     for other in earlier:
-        members = members.exclude(pk__in=customers_matching(tenant, other.rules).values("pk"))
+        if not rule_problems(other.rules):
+            members = members.exclude(pk__in=customers_matching(tenant, other.rules).values("pk"))
     return members
 
 
@@ -123,6 +161,9 @@ def workflows_for(tenant: Tenant, customer_ids: Iterable[int]) -> dict[int, int 
         open_ids = wanted - result.keys()
         if not open_ids:
             break
+        if problems := rule_problems(segment.rules):
+            log.info("segment %s of tenant %s skipped: %s", segment.pk, tenant.pk, problems)
+            continue
         matched = customers_matching(tenant, segment.rules).filter(pk__in=open_ids)
         result.update(dict.fromkeys(matched.values_list("pk", flat=True), segment.workflow_id))
     default = scoped(Workflow, tenant).filter(is_default=True).values_list("pk", flat=True).first()

@@ -23,6 +23,7 @@ from reminders.forms.customers import CustomerRemindersForm, SendNowForm
 from reminders.models import Dispatch, Workflow
 from reminders.outbox import states
 from reminders.outbox.manual import send_now
+from reminders.outbox.masking import mask_links
 from reminders.outbox.preview import upcoming_rows
 from reminders.setup.customers import change_customer_reminders, pinned_workflow, resume_reminders
 from reminders.setup.segments import workflows_for
@@ -57,6 +58,19 @@ def _contact_points(customer: Customer) -> list[dict]:
     ]
 
 
+def _recent(request: HttpRequest, customer: Customer) -> list[Dispatch]:
+    """The customer's latest reminders; links in subjects hidden from who may not send."""
+    recent = list(
+        scoped(Dispatch, customer.tenant_id)
+        .filter(customer=customer)
+        .order_by("-created_at", "-id")[:RECENT_REMINDERS]
+    )
+    if not request.membership.can(Perm.RUN_COLLECTIONS):
+        for dispatch in recent:
+            dispatch.subject = mask_links(dispatch.subject)
+    return recent
+
+
 def _panel(
     request: HttpRequest,
     customer: Customer,
@@ -77,9 +91,7 @@ def _panel(
             "pinned": pinned is not None,
             "contact_points": _contact_points(customer),
             "has_open_invoices": scoped(Invoice, tenant).open().filter(customer=customer).exists(),
-            "dispatches": scoped(Dispatch, tenant)
-            .filter(customer=customer)
-            .order_by("-created_at", "-id")[:RECENT_REMINDERS],
+            "dispatches": _recent(request, customer),
             "explained": states.EXPLAINED,
             "upcoming": upcoming_rows(tenant, UPCOMING_DAYS, [customer.pk]),
             "upcoming_days": UPCOMING_DAYS,

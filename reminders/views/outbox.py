@@ -1,5 +1,9 @@
 """The outbox pages: every reminder, filtered; one reminder, what it said and what became of
-it; cancelling one before it leaves or sending one again."""
+it; cancelling one before it leaves or sending one again.
+
+Members who may not run collections see sent messages with their portal and unsubscribe
+links hidden (``outbox.masking``): holding one is acting as the customer.
+"""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,12 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kapittx.roles import Perm
+from kapittx.search import search_text
 from kapittx.tenancy import scoped, tenant_view
 from receivables.models import Customer
 from reminders.channels.registry import CHANNEL_CHOICES
 from reminders.models import DeliveryEvent, Dispatch, DispatchInvoice, DispatchStatus
 from reminders.outbox import states
 from reminders.outbox.manual import cancel_dispatch, send_again
+from reminders.outbox.masking import mask_data, mask_links
 from reminders.views.common import to_int
 
 OUTBOX_PAGE_SIZE = 50
@@ -35,12 +41,15 @@ def outbox(request: HttpRequest) -> HttpResponse:
     if customer_id := to_int(request.GET.get("customer")):
         customer = get_object_or_404(scoped(Customer, tenant), pk=customer_id)
         dispatches = dispatches.filter(customer=customer)
-    query = request.GET.get("q", "").strip()
+    query = search_text(request)
     if query:
         dispatches = dispatches.filter(
             Q(customer__name__icontains=query) | Q(recipient__icontains=query)
         )
     page = Paginator(dispatches, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    if not _sees_links(request):
+        for dispatch in page:
+            dispatch.subject = mask_links(dispatch.subject)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -68,6 +77,13 @@ def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
         scoped(Dispatch, tenant).select_related("customer", "workflow", "step", "contact"),
         pk=dispatch_id,
     )
+    events = list(scoped(DeliveryEvent, tenant).filter(dispatch=dispatch))
+    if not _sees_links(request):
+        # Shown, never saved: the row keeps what was sent.
+        for part in ("subject", "body_html", "body_text"):
+            setattr(dispatch, part, mask_links(getattr(dispatch, part)))
+        for event in events:
+            event.payload = mask_data(event.payload)
     return render(
         request,
         "reminders/dispatch_detail.html",
@@ -76,13 +92,18 @@ def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
             "lines": scoped(DispatchInvoice, tenant)
             .filter(dispatch=dispatch)
             .select_related("invoice"),
-            "events": scoped(DeliveryEvent, tenant).filter(dispatch=dispatch),
+            "events": events,
             "explained": states.EXPLAINED,
             "can_act": request.membership.can(Perm.RUN_COLLECTIONS),
             "cancellable": dispatch.status in states.PENDING,
             "sendable_again": dispatch.status in states.SENDABLE_AGAIN,
         },
     )
+
+
+def _sees_links(request: HttpRequest) -> bool:
+    """Whether the member may see the links in sent messages: those who may send."""
+    return request.membership.can(Perm.RUN_COLLECTIONS)
 
 
 @tenant_view(Perm.RUN_COLLECTIONS)

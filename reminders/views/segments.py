@@ -41,6 +41,7 @@ def segment_list(request: HttpRequest) -> HttpResponse:
             "segment": segment,
             "rules": [_rule_text(rule) for rule in segment.rules if isinstance(rule, dict)],
             "matching": _match_count(tenant, segment.rules),
+            "problems": segments.rule_problems(segment.rules),
         }
         # One count per segment: a tenant has a handful, and each is one indexed query.
         for segment in scoped(Segment, tenant).select_related("workflow")
@@ -100,6 +101,8 @@ def _segment_page(request: HttpRequest, segment: Segment) -> HttpResponse:
             "rule_errors": rule_errors,
             "rule_texts": [_rule_text(r) for r in segment.rules if isinstance(r, dict)],
             "matching": matching,
+            # Saved rules that cannot be evaluated: the segment is skipped until fixed.
+            "problems": segments.rule_problems(segment.rules) if segment.pk else [],
             # Of those, the ones that follow this segment as saved (see its preview).
             "following": segments.segment_members(segment).count() if segment.pk else None,
             "can_edit": can_configure(request),

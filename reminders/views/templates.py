@@ -152,7 +152,8 @@ def _tone_of(template: Template) -> str:
 @tenant_view(Perm.VIEW_RECEIVABLES)
 @require_POST
 def template_preview(request: HttpRequest, template_id: int) -> JsonResponse:
-    """Render the editor's unsaved parts for a real customer's open invoices; save nothing."""
+    """Render the editor's unsaved parts for a real customer's open invoices, with a sample
+    portal link; save nothing."""
     tenant = request.tenant
     template = get_object_or_404(scoped(Template, tenant), pk=template_id)
     customer_id = to_int(request.POST.get("customer"))
@@ -185,6 +186,8 @@ def template_preview(request: HttpRequest, template_id: int) -> JsonResponse:
             tone=_tone_of(template),
             all_parts=True,
             contact_required=False,
+            # Whoever previews may not act for the customer: no working portal link.
+            sample_link=True,
         )
     except ValidationError as exc:
         return JsonResponse({**about, "ok": False, "errors": exc.message_dict})

@@ -5,6 +5,7 @@ always fetched through ``scoped``, so another tenant's id is a 404, never a peek
 """
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,6 +16,11 @@ from reminders.forms.workflows import StepFormSet, WorkflowForm
 from reminders.models import PinnedWorkflow, Segment, Step, Workflow
 from reminders.setup.workflows import save_workflow, set_default_workflow
 from reminders.views.common import can_configure, check_can_configure, count_of
+
+STEPS_CLASH = (
+    "Nothing was saved: two steps would send by the same channel on the same day. To swap "
+    "two steps' days, save each change on its own."
+)
 
 
 @tenant_view(Perm.VIEW_RECEIVABLES)
@@ -56,10 +62,17 @@ def _workflow_page(request: HttpRequest, workflow: Workflow) -> HttpResponse:
     steps = StepFormSet(data, instance=workflow, tenant=tenant, prefix="steps")
     if data is not None and form.is_valid() and steps.is_valid():
         created = workflow.pk is None
-        save_workflow(form.instance, steps)
-        done = "created" if created else "saved"
-        messages.success(request, f"Workflow “{workflow.name}” {done}.")
-        return redirect("workflow_detail", tenant_slug=tenant.slug, workflow_id=workflow.pk)
+        try:
+            save_workflow(form.instance, steps)
+        except IntegrityError:
+            # Two steps trading days meet on the unique key half-way; nothing was saved.
+            if created:
+                workflow.pk, workflow._state.adding = None, True
+            steps.non_form_errors().append(STEPS_CLASH)
+        else:
+            done = "created" if created else "saved"
+            messages.success(request, f"Workflow “{workflow.name}” {done}.")
+            return redirect("workflow_detail", tenant_slug=tenant.slug, workflow_id=workflow.pk)
     saved_steps = scoped(Step, tenant).filter(workflow=workflow) if workflow.pk else []
     return render(
         request,

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from collections_app.models import PromiseToPay
-from collections_app.portal.links import portal_token
 from receivables import ledger
 from receivables.models import Customer
+from tests.collections_app.portal.tokens import token_for
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_customer_opens_the_link_and_sees_what_is_open(page, live_server, tenant
             due_date=due,
             subtotal=Decimal(amount),
         )
-    response = page.goto(f"{live_server.url}/portal/{portal_token(customer)}/")
+    response = page.goto(f"{live_server.url}/portal/{token_for(customer)}/")
     assert response.status == 200
     assert page.locator("h1").inner_text() == f"Your account with {tenant.name}"
     assert page.locator("[data-total=open-EUR]").inner_text() == "450.00"
@@ -56,7 +56,7 @@ def test_customer_promises_a_date_from_the_page(page, live_server, tenant):
         due_date=today - timedelta(days=10),
         subtotal=Decimal(80),
     )
-    page.goto(f"{live_server.url}/portal/{portal_token(customer)}/")
+    page.goto(f"{live_server.url}/portal/{token_for(customer)}/")
     page.click("text=I will pay by a date")
     promised = today + timedelta(days=7)
     page.fill("#id_promise-promised_on", promised.isoformat())

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kapittx.models import Tenant
-from receivables.models import Customer, Invoice
+from receivables.models import Contact, Customer, Invoice
 from reminders.models import (
     Dispatch,
     DispatchInvoice,
@@ -45,6 +45,7 @@ class World:
             "segment_id": self.segment.pk,
             "template_id": self.template.pk,
             "customer_id": self.customer.pk,
+            "contact_id": self.customer.contacts.get().pk,
             "invoice_id": self.invoice.pk,
             "dispatch_id": self.dispatch.pk,
         }
@@ -134,6 +135,7 @@ def snapshot(tenant: Tenant) -> tuple:
         list(Step.objects.filter(tenant=tenant).values_list("offset_days", "channel")),
         list(Segment.objects.filter(tenant=tenant).values_list("name", "rules")),
         list(Template.objects.filter(tenant=tenant).values_list("key", "language", "subject")),
+        list(Contact.objects.filter(tenant=tenant).values_list("pk", "portal_link_generation")),
     )
 
 

@@ -24,6 +24,7 @@ def settings_post(**changes) -> dict:
         "send_until": "17:00",
         "skip_public_holidays": "on",
         "min_days_between": "3",  # the default for a new tenant
+        "portal_link_days": "60",
         "sender_name": "Acme AR",
         "sender_email": "ar@acme.test",
         "reply_to": "",

@@ -1,9 +1,15 @@
 """The outbox: every reminder with its status and reason, filtered and paginated, and one
 reminder exactly as it was sent."""
 
-import pytest
+from datetime import timedelta
+from urllib.parse import urlparse
 
+import pytest
+from django.utils import timezone
+
+from collections_app.portal.links import portal_url
 from kapittx.roles import Role
+from reminders.channels.email.unsubscribe import unsubscribe_url
 from reminders.models import DeliveryEvent, Dispatch, DispatchStatus
 from tests.conftest import make_member
 from tests.reminders.pages import make_dispatch, url
@@ -118,3 +124,41 @@ def test_viewers_cannot_cancel_or_resend(client, mine):
     response = client.post(url("dispatch_cancel", mine.tenant, dispatch_id=pending.pk))
     assert response.status_code == 403
     assert Dispatch.objects.get(pk=pending.pk).status == DispatchStatus.PLANNED
+
+
+def test_sent_links_are_hidden_from_members_who_cannot_send(client, mine, teammate):
+    contact = mine.customer.contacts.get()
+    portal = portal_url(contact, timezone.now() + timedelta(days=30))
+    unsubscribe = unsubscribe_url(mine.tenant.pk, contact.email)
+    sent = make_dispatch(
+        mine.tenant,
+        mine.customer,
+        key="with-links",
+        subject=f"Your account {portal}",
+        body_html=f'<p><a href="{portal}">View your account</a></p>',
+        body_text=f"View your account: {portal}\nUnsubscribe: {unsubscribe}",
+    )
+    DeliveryEvent.objects.create(
+        tenant=mine.tenant,
+        dispatch=sent,
+        provider="anymail",
+        event_id="ev-click",
+        event_type="clicked",
+        payload={"event": "clicked", "click_url": portal, "tags": [unsubscribe]},
+    )
+    tokens = [urlparse(link).path.split("/")[-2] for link in (portal, unsubscribe)]
+    detail = url("dispatch_detail", mine.tenant, dispatch_id=sent.pk)
+    for role in (Role.VIEWER, Role.SALES, Role.LOGISTICS):
+        client.force_login(make_member(mine.tenant, f"{role}@acme.test", role))
+        pages = (
+            client.get(detail).content.decode()
+            + client.get(url("outbox", mine.tenant)).content.decode()
+        )
+        assert not any(token in pages for token in tokens), role
+        assert "/portal/[hidden]/" in pages and "/hooks/unsubscribe/[hidden]/" in pages
+
+    client.force_login(teammate)  # a collector, who sends reminders
+    html = client.get(detail).content.decode()
+    assert all(token in html for token in tokens) and "[hidden]" not in html
+    sent.refresh_from_db()
+    assert portal in sent.body_text  # hidden on the page, kept in the row

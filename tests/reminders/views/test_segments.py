@@ -1,8 +1,12 @@
 """The segment pages: rules as rows, the workflow a segment follows, and the match count."""
 
+import pytest
 from django.urls import reverse
 
+from kapittx.roles import Role
+from receivables.models import Customer
 from reminders.models import Segment
+from tests.conftest import make_member
 from tests.reminders.pages import place_all_invoices, snapshot, stale_flags, url
 
 
@@ -97,3 +101,61 @@ def test_match_count_sees_only_this_tenants_customers(client, mine, theirs, owne
     client.force_login(owner)
     result = client.post(url("segment_match_count", mine.tenant), rule_data([])).json()
     assert result["count"] == 1
+
+
+NOT_FINITE = ["NaN", "nan", "Infinity", "-Infinity", "inf", "sNaN", "1e999"]
+
+
+@pytest.mark.parametrize("value", NOT_FINITE)
+def test_a_number_that_is_not_finite_is_refused_in_rule_rows(client, mine, owner, value):
+    viewer = make_member(mine.tenant, "viewer@acme.test", Role.VIEWER)
+    client.force_login(viewer)
+    result = client.post(
+        url("segment_match_count", mine.tenant), rule_data([("outstanding", "gte", value)])
+    ).json()
+    assert result["count"] is None and result["errors"][0].startswith("Rule 1: ")
+
+    client.force_login(owner)
+    before = snapshot(mine.tenant)
+    data = rule_data(
+        [("average_days_late", "gt", value)],
+        name=mine.segment.name,
+        priority=10,
+        workflow=mine.workflow.pk,
+    )
+    response = client.post(url("segment_edit", mine.tenant, segment_id=mine.segment.pk), data)
+    assert response.status_code == 200 and "Rule 1: " in response.content.decode()
+    assert snapshot(mine.tenant) == before
+
+
+def test_a_stored_segment_that_cannot_be_evaluated_is_reported_and_pages_keep_working(
+    client, mine, customers, owner
+):
+    bad_rules = [{"field": "outstanding", "op": "gte", "value": "NaN"}]
+    Segment.objects.filter(pk=mine.segment.pk).update(rules=bad_rules)
+    client.force_login(make_member(mine.tenant, "viewer@acme.test", Role.VIEWER))
+    listing = client.get(url("segment_list", mine.tenant))
+    assert listing.status_code == 200 and "invalid rules: skipped" in listing.content.decode()
+    edit = url("segment_edit", mine.tenant, segment_id=mine.segment.pk)
+    page = client.get(edit)
+    assert page.status_code == 200
+    assert 'id="segment-problems"' in page.content.decode()
+    assert "Rule 1: &#x27;NaN&#x27; is not a number" in page.content.decode()
+    ids = ",".join(str(pk) for pk in Customer.objects.values_list("pk", flat=True))
+    for address in (
+        url("customer_list", mine.tenant),
+        url("customer_detail", mine.tenant, customer_id=mine.customer.pk),
+        url("customer_reminders_panel", mine.tenant, customer_id=mine.customer.pk),
+        url("customer_workflows", mine.tenant) + f"?ids={ids}",
+        url("reminder_preview", mine.tenant) + f"?segment={mine.segment.pk}",
+    ):
+        assert client.get(address).status_code == 200, address
+
+    # The editor shows the stored rule, so the owner can put it right.
+    client.force_login(owner)
+    assert 'value="NaN"' in client.get(edit).content.decode()
+    data = rule_data(
+        [("outstanding", "gte", "100")], name="Fixed", priority=10, workflow=mine.workflow.pk
+    )
+    assert client.post(edit, data).status_code == 302
+    assert 'id="segment-problems"' not in client.get(edit).content.decode()

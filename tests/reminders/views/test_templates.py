@@ -1,6 +1,9 @@
 """The template pages: the list by key and language, the editor and its checks, language
 variants, and the live preview."""
 
+import re
+from urllib.parse import urlparse
+
 from kapittx.roles import Role
 from reminders.models import Template
 from tests.conftest import make_member
@@ -144,3 +147,19 @@ def test_the_editor_offers_customers_with_open_invoices_only(client, mine, owner
     assert [c.name for c in page.context["customers"]] == ["Acme Customer"]
     # The message HTML is shown in a sandbox that runs no script and has no origin.
     assert b'<iframe id="preview-html" sandbox=""' in page.content
+
+
+def test_a_viewers_preview_holds_no_working_portal_link(client, mine):
+    viewer = make_member(mine.tenant, "viewer@acme.test", Role.VIEWER)
+    client.force_login(viewer)
+    data = template_data(mine.template, customer=mine.customer.pk)
+    result = client.post(
+        url("template_preview", mine.tenant, template_id=mine.template.pk), data
+    ).json()
+    assert result["ok"] is True
+    links = set(re.findall(r"https?://[^\s\"'<>]*/portal/[^\s\"'<>]*", result["body_html"]))
+    links |= set(re.findall(r"https?://\S*/portal/\S*", result["body_text"]))
+    assert links, "the template shows the customer a portal link"
+    for link in links:
+        assert client.get(urlparse(link).path).status_code == 404
+        assert "sample" in link

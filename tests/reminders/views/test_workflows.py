@@ -91,3 +91,35 @@ def test_set_default_takes_post_only(client, mine, owner):
     client.force_login(owner)
     response = client.get(url("workflow_set_default", mine.tenant, workflow_id=mine.workflow.pk))
     assert response.status_code == 405
+
+
+def test_a_crafted_post_repeating_a_saved_step_is_a_form_error(client, mine, owner):
+    client.force_login(owner)
+    before = snapshot(mine.tenant)
+    # The saved steps are left out of the post; a new row takes the day of one of them.
+    data = {
+        "name": mine.workflow.name,
+        "is_default": "on",
+        "repeat_max_times": 0,
+        "steps-TOTAL_FORMS": 1,
+        "steps-INITIAL_FORMS": 0,
+        "steps-0-offset_days": -3,
+        "steps-0-channel": "email",
+        "steps-0-template_key": "due-today",
+        "steps-0-tone": "courtesy",
+        "steps-0-min_amount": "0",
+    }
+    response = client.post(url("workflow_detail", mine.tenant, workflow_id=mine.workflow.pk), data)
+    assert response.status_code == 200
+    assert "Two steps send by email on day -3" in response.content.decode()
+    assert snapshot(mine.tenant) == before
+
+
+def test_two_steps_trading_days_is_a_form_error_not_a_crash(client, mine, owner):
+    client.force_login(owner)
+    before = snapshot(mine.tenant)
+    data = step_data(mine.workflow, changes={"steps-0-offset_days": 0, "steps-1-offset_days": -3})
+    response = client.post(url("workflow_detail", mine.tenant, workflow_id=mine.workflow.pk), data)
+    assert response.status_code == 200
+    assert "save each change on its own" in response.content.decode()
+    assert snapshot(mine.tenant) == before
