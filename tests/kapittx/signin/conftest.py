@@ -1,14 +1,12 @@
-"""What the sign-in tests share: a clean cache (reset requests are counted there), the
-owner's authenticator app, and codes from it."""
-
-import time
+"""What the sign-in tests share: a clean cache (reset requests are counted there), fast
+password hashing, and the owner's authenticator app."""
 
 import pytest
 from django.core.cache import cache
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kapittx.signin import devices
+from tests.kapittx.signin.codes import app_code
 
 
 @pytest.fixture(autouse=True)
@@ -22,23 +20,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def code_from(key: bytes, steps_ahead: int = 0) -> str:
-    """Return the code an authenticator app with secret ``key`` shows now (or later)."""
-    totp = TOTP(key, step=30, t0=0, digits=6)
-    totp.time = time.time() + 30 * steps_ahead
-    return f"{totp.token():06d}"
-
-
-def app_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
-    return code_from(device.bin_key, steps_ahead)
-
-
-def wrong_code(device: TOTPDevice) -> str:
-    """Return six digits the app does not show around now."""
-    near = {app_code(device, steps) for steps in range(-2, 3)}
-    return next(code for code in ("111111", "222222", "333333") if code not in near)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kapittx.signin import devices
-from tests.kapittx.signin.conftest import app_code, code_from, wrong_code
+from tests.kapittx.signin.codes import app_code, code_from, wrong_code
 
 
 def test_an_unconfirmed_app_does_not_count(owner):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from kapittx.models import Membership, User
 from kapittx.roles import Role
 from tests.conftest import PASSWORD, log_in
-from tests.kapittx.signin.conftest import app_code, wrong_code
+from tests.kapittx.signin.codes import app_code, wrong_code
 
 OVERVIEW = "/t/acme/"
 CODE_PAGE = reverse("login_code")

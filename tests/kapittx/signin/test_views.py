@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kapittx.signin import devices
 from tests.conftest import log_in
-from tests.kapittx.signin.conftest import app_code, wrong_code
+from tests.kapittx.signin.codes import app_code, wrong_code
 
 SECURITY = reverse("account_security")
 TENANT_SECURITY = "/t/acme/security/"
