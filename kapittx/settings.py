@@ -220,6 +220,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Refuses to start while another beat runs against the same database (kapittx.beat).
+CELERY_BEAT_SCHEDULER = "kapittx.beat:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "tick": {"task": "kapittx.tasks.tick", "schedule": 60.0},
     "reminders": {"task": "reminders.tick", "schedule": 60.0},
