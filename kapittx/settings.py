@@ -148,6 +148,8 @@ KAPITTX_RESET_REQUESTS_PER_EMAIL = int(os.environ.get("KAPITTX_RESET_REQUESTS_PE
 
 # Two-factor sign-in (django-otp): authenticator apps show this name beside the account.
 OTP_TOTP_ISSUER = os.environ.get("KAPITTX_TOTP_ISSUER", "Kapittx")
+# The admin may remove a user's devices (a lost phone) but never reads their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content-Security-Policy (django-csp): scripts and styles only from the app's own static
 # files, no framing, forms post only back to the app.

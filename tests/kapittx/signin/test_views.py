@@ -4,6 +4,7 @@ tenant page requires it of every member."""
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kapittx.models import User
 from kapittx.signin import devices
 from tests.conftest import log_in
 from tests.kapittx.signin.codes import app_code, wrong_code
@@ -102,3 +103,14 @@ def test_only_the_owner_may_open_the_tenant_page(client, tenant, owner, teammate
     assert client.post(TENANT_SECURITY, {"require_two_factor": "on"}).status_code == 403
     tenant.refresh_from_db()
     assert not tenant.require_two_factor
+
+
+def test_an_admin_can_remove_a_lost_app_without_seeing_its_secret(client, owner, owners_app):
+    device, _ = owners_app
+    User.objects.create_superuser("admin@kapittx.test", "admin-passphrase-1")
+    log_in(client, "admin@kapittx.test", "admin-passphrase-1")
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page
+    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not devices.has_two_factor(owner)
