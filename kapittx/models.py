@@ -31,6 +31,11 @@ class Tenant(models.Model):
         help_text="How customers pay you (bank details, the reference to quote). Shown on "
         "their payment-status page and available to templates.",
     )
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Members must sign in with a code from an authenticator app as well as "
+        "their password; members without one are sent to set it up.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -5,9 +5,11 @@ With ``DEBUG=0`` the strict production settings apply and ``SECRET_KEY`` must be
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "anymail",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kapittx",
     "receivables",
     "reminders",
@@ -64,8 +71,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kapittx.signin.gate.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the "try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kapittx.urls"
@@ -102,6 +114,62 @@ AUTH_USER_MODEL = "kapittx.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The lockout check comes first; it lets no password be tried while locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in throttling (django-axes): a user at an address is locked out after
+# AXES_FAILURE_LIMIT wrong passwords, an address after KAPITTX_LOGIN_ADDRESS_FAILURE_LIMIT
+# wrong passwords for any users; the lockout ends AXES_COOLOFF_TIME after the last attempt.
+AXES_FAILURE_LIMIT = int(os.environ.get("KAPITTX_LOGIN_FAILURE_LIMIT", "5"))
+KAPITTX_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("KAPITTX_LOGIN_ADDRESS_FAILURE_LIMIT", "20")
+)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KAPITTX_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "kapittx.signin.throttle.LoginThrottle"
+AXES_USERNAME_CALLABLE = "kapittx.signin.throttle.typed_email"
+AXES_CLIENT_IP_CALLABLE = "kapittx.signin.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "kapittx.signin.lockout.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]
+# The login forms (the app's and the admin's) call the email field "username".
+AXES_USERNAME_FORM_FIELD = "username"
+#: Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the
+#: client's address is REMOTE_ADDR). Set it behind a load balancer, or every client
+#: shares the balancer's address and one lockout.
+KAPITTX_PROXY_COUNT = int(os.environ.get("KAPITTX_PROXY_COUNT", "0"))
+
+# Password reset by email: links stay valid this many seconds; requests per hour allowed
+# from one address and for one email address.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("KAPITTX_PASSWORD_RESET_TIMEOUT", "3600"))
+KAPITTX_RESET_REQUESTS_PER_ADDRESS = int(os.environ.get("KAPITTX_RESET_REQUESTS_PER_ADDRESS", "5"))
+KAPITTX_RESET_REQUESTS_PER_EMAIL = int(os.environ.get("KAPITTX_RESET_REQUESTS_PER_EMAIL", "3"))
+
+# Two-factor sign-in (django-otp): authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = os.environ.get("KAPITTX_TOTP_ISSUER", "Kapittx")
+# The admin may remove a user's devices (a lost phone) but never reads their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Content-Security-Policy (django-csp): scripts and styles only from the app's own static
+# files, no framing, forms post only back to the app.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+if csp_report_uri := os.environ.get("KAPITTX_CSP_REPORT_URI", ""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [csp_report_uri]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -157,6 +225,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Refuses to start while another beat runs against the same database (kapittx.beat).
+CELERY_BEAT_SCHEDULER = "kapittx.beat:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "tick": {"task": "kapittx.tasks.tick", "schedule": 60.0},
     "reminders": {"task": "reminders.tick", "schedule": 60.0},

@@ -15,6 +15,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from kapittx.models import Membership, Tenant
+from kapittx.signin.gate import enrolment_needed
 
 M = TypeVar("M", bound=Model)
 
@@ -43,7 +44,8 @@ def tenant_for_task(tenant_id: int) -> Tenant:
 
 
 def tenant_view(perm: str | None = None) -> Callable:
-    """Decorate a view taking ``tenant_slug``: log-in required, member or 404, ``perm`` or 403.
+    """Decorate a view taking ``tenant_slug``: log-in required, member or 404, a second
+    factor where the tenant requires one, ``perm`` or 403.
 
     The view receives ``request.tenant`` and ``request.membership``.
     """
@@ -53,6 +55,8 @@ def tenant_view(perm: str | None = None) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, tenant_slug: str, *args, **kwargs) -> HttpResponse:
             membership = membership_for(request.user, tenant_slug)
+            if enrolment := enrolment_needed(request, membership.tenant):
+                return enrolment
             if perm and not membership.can(perm):
                 raise PermissionDenied
             request.membership = membership

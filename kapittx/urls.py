@@ -1,16 +1,16 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from collections_app.portal import views as portal
 from kapittx import views
+from kapittx.signin import views as signin
 from reminders.views import portal_links
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("kapittx.signin.urls")),
     path("tenants/", views.tenant_list, name="tenant_list"),
+    path("t/<slug:tenant_slug>/security/", signin.tenant_security, name="tenant_security"),
     path("t/<slug:tenant_slug>/", include("receivables.urls")),
     path("t/<slug:tenant_slug>/collections/", include("collections_app.urls")),
     path("t/<slug:tenant_slug>/reminders/", include("reminders.urls")),

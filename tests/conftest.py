@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 
 from kapittx.models import Membership, Tenant, User
 from kapittx.onboarding import create_tenant
@@ -49,6 +50,15 @@ def redis_url() -> str:
     except OSError as exc:
         _missing(f"Redis at {url} is not reachable: {exc}")
     return url
+
+
+def log_in(client, email: str, password: str = PASSWORD) -> bool:
+    """Sign in through the login page, as a browser does; return whether it let us in.
+
+    (``client.login`` cannot: the sign-in throttle needs the request it counts.)
+    """
+    response = client.post(reverse("login"), {"username": email, "password": password})
+    return response.status_code == 302 and "_auth_user_id" in client.session
 
 
 def make_member(tenant: Tenant, email: str, role: str = Role.OWNER) -> User:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from kapittx.content_policy import shows_email_html
 from kapittx.roles import Perm
 from kapittx.search import search_text
 from kapittx.tenancy import scoped, tenant_view
@@ -70,6 +71,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_view(Perm.VIEW_RECEIVABLES)
+@shows_email_html
 def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
     """Show exactly what one reminder said, to whom, about which invoices, and what became of it."""
     tenant = request.tenant

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kapittx.content_policy import shows_email_html
 from kapittx.models import Tenant
 from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
@@ -73,6 +74,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_view(Perm.VIEW_RECEIVABLES)
+@shows_email_html
 def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     """Edit one template; it is saved only through ``messages.templates.save_template``."""
     tenant = request.tenant

@@ -5,12 +5,12 @@ from django.urls import reverse
 
 from kapittx.models import Membership
 from kapittx.roles import Role
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.reminders.pages import url
 
 
 def login(client, user) -> None:
-    assert client.login(username=user.email, password=PASSWORD)
+    assert log_in(client, user.email)
 
 
 def test_switcher_lists_only_my_tenants(client, tenant, other_tenant, owner, outsider):
@@ -39,7 +39,7 @@ def test_single_tenant_member_lands_on_overview(client, tenant, owner):
 
 
 def test_login_is_by_email_case_insensitive(client, owner):
-    assert client.login(username="OWNER@acme.test", password=PASSWORD)
+    assert log_in(client, "OWNER@acme.test")
 
 
 def test_admin_is_for_staff_only(client, owner):

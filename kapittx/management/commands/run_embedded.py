@@ -1,11 +1,20 @@
-"""Start the web server with a Celery worker and beat beside it, for the embedded run."""
+"""Start the web server with a Celery worker and beat beside it, for the embedded run.
 
+Each child leads a process group of its own, and the runner stops whole groups, so nothing
+a child started outlives it: on Ctrl-C, SIGTERM or SIGHUP, and as soon as any child ends.
+On Linux each child is also sent SIGTERM when the runner itself dies, even by SIGKILL.
+Beat runs as a child of its own and takes the beat lock (``kapittx.beat``): a second beat
+refuses to start.
+"""
+
+import contextlib
+import ctypes
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -14,6 +23,9 @@ from reminders.tasks import all_queues
 
 #: Where runserver listens when ``--addr`` gives a port only.
 LOCAL_HOST = "127.0.0.1"
+#: Seconds the children get to stop after SIGTERM, before SIGKILL.
+STOP_TIMEOUT = 15
+_PR_SET_PDEATHSIG = 1
 
 
 def public_url(addr: str, environ: Mapping[str, str]) -> str:
@@ -21,6 +33,61 @@ def public_url(addr: str, environ: Mapping[str, str]) -> str:
     if explicit := environ.get("KAPITTX_PUBLIC_URL"):
         return explicit
     return f"http://{LOCAL_HOST}:{addr}" if addr.isdigit() else f"http://{addr}"
+
+
+def child_commands(addr: str) -> dict[str, list[str]]:
+    """Return each child's command line: the worker, beat and the web server."""
+    celery = [sys.executable, "-m", "celery", "-A", "kapittx"]
+    return {
+        "worker": [
+            *celery,
+            "worker",
+            "--pool=solo",
+            "--loglevel=warning",
+            "--queues",
+            ",".join(all_queues()),
+        ],
+        "beat": [
+            *celery,
+            "beat",
+            "--loglevel=warning",
+            "--schedule",
+            settings.CELERY_BEAT_SCHEDULE_FILENAME,
+        ],
+        "web server": [sys.executable, "manage.py", "runserver", "--noreload", addr],
+    }
+
+
+def dies_with(parent: int) -> Callable[[], None]:
+    """Return what a child runs before its program: end when ``parent`` ends (Linux only)."""
+
+    def arrange() -> None:
+        if sys.platform != "linux":
+            return
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the runner died before the request took hold
+            os._exit(1)
+
+    return arrange
+
+
+def signal_group(child: subprocess.Popen, signum: int) -> None:
+    """Send ``signum`` to the child's process group: the child and all it started."""
+    with contextlib.suppress(ProcessLookupError):  # the whole group has ended
+        os.killpg(child.pid, signum)
+
+
+def stop_all(children: Mapping[str, subprocess.Popen]) -> None:
+    """Stop every child's group: SIGTERM, a grace period, then SIGKILL to what is left."""
+    for child in children.values():
+        signal_group(child, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for child in children.values():
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+    for child in children.values():
+        signal_group(child, signal.SIGKILL)
+        child.wait()
 
 
 class Command(BaseCommand):
@@ -31,38 +98,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts) -> None:
         stop_requested = []
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, lambda *_: stop_requested.append(True))
 
         addr = opts["addr"]
         # Each child reads its settings afresh: links in messages must reach this server.
         environ = {**os.environ, "KAPITTX_PUBLIC_URL": public_url(addr, os.environ)}
-        python = sys.executable
         children = {
-            "worker": subprocess.Popen(
-                [
-                    python,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "kapittx",
-                    "worker",
-                    "--beat",
-                    "--pool=solo",
-                    "--loglevel=warning",
-                    "--schedule",
-                    settings.CELERY_BEAT_SCHEDULE_FILENAME,
-                    "--queues",
-                    ",".join(all_queues()),
-                ],
+            name: subprocess.Popen(
+                command,
                 cwd=settings.BASE_DIR,
                 env=environ,
-            ),
-            "web server": subprocess.Popen(
-                [python, "manage.py", "runserver", "--noreload", addr],
-                cwd=settings.BASE_DIR,
-                env=environ,
-            ),
+                # A group of its own: Ctrl-C reaches the runner only, which stops each group.
+                process_group=0,
+                preexec_fn=dies_with(os.getpid()),
+            )
+            for name, command in child_commands(addr).items()
         }
         self.stdout.write(
             self.style.SUCCESS(
@@ -74,19 +125,10 @@ class Command(BaseCommand):
             )
         )
         ended = None
-        # A stop request is checked first: on Ctrl-C the children get the signal too and
-        # may be gone before this loop wakes up.
         while not stop_requested and ended is None:
             time.sleep(0.5)
             ended = next((name for name, c in children.items() if c.poll() is not None), None)
-        for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children.values():
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop_all(children)
         if ended is not None and not stop_requested:
             self.stderr.write(f"The {ended} stopped unexpectedly; everything was shut down.")
             sys.exit(1)

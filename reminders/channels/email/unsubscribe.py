@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -15,8 +16,9 @@ from reminders.outbox.outcomes import set_opted_out
 SALT = "kapittx.unsubscribe"
 PAGE = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Unsubscribe</title>'
-    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-    '<body style="font-family: sans-serif; max-width: 32rem; margin: 4rem auto;">{}</body></html>'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<link rel="stylesheet" href="{}"></head>'
+    '<body><main class="card narrow">{}</main></body></html>'
 )
 
 
@@ -54,8 +56,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             tenant.name,
             email,
         )
-        return HttpResponse(format_html(PAGE, body))
+        return HttpResponse(format_html(PAGE, static("kapittx/app.css"), body))
     contacts = scoped(Contact, tenant).filter(email__iexact=email)
     set_opted_out(contacts, "email", opted_out=True, how="unsubscribe link")
     body = format_html("<p>{} will get no more email reminders from {}.</p>", email, tenant.name)
-    return HttpResponse(format_html(PAGE, body))
+    return HttpResponse(format_html(PAGE, static("kapittx/app.css"), body))

@@ -23,6 +23,7 @@ from receivables.models import (
     Payment,
 )
 from receivables.reports import BUCKET_KEYS, aging, payment_behaviour
+from tests.conftest import log_in
 
 TODAY = date(2026, 11, 23)
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -81,7 +82,7 @@ def test_it_creates_the_demo_tenant_with_an_owner_a_collector_and_a_sales_member
 
 
 def test_the_demo_user_can_log_in(demo, db, client):
-    assert client.login(username=DEMO_EMAIL, password=DEMO_PASSWORD)
+    assert log_in(client, DEMO_EMAIL, DEMO_PASSWORD)
 
 
 def test_it_creates_about_sixty_customers_in_several_currencies_and_time_zones(demo, db):
@@ -221,7 +222,7 @@ def test_running_again_resets_the_demo_password(demo, db, client):
     user.set_password("forgotten")
     user.save()
     seed()
-    assert client.login(username=DEMO_EMAIL, password=DEMO_PASSWORD)
+    assert log_in(client, DEMO_EMAIL, DEMO_PASSWORD)
     assert Membership.objects.filter(tenant=demo, user=user).count() == 1
 
 

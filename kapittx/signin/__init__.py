@@ -1,0 +1,1 @@
+"""Signing in: throttled passwords, password reset by email, and two-factor codes."""
