@@ -14,9 +14,9 @@ from django.core.cache import cache
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from collections_app.portal.links import portal_token
 from reminders.channels.email.unsubscribe import unsubscribe_token
 from tests.browser.test_signin_pages import set_up_app, sign_in
+from tests.collections_app.portal.tokens import token_for
 from tests.kapittx.signin.codes import code_from
 from tests.tenant_pages import tenant_pages
 
@@ -88,7 +88,10 @@ def test_the_pages_before_signing_in(page, live_server, mine, owner, csp_violati
     visits.go("password_reset_confirm", f"{url}/password-reset/{uid}/{token}/")
     assert page.locator("#new-password-form").is_visible()
     visits.go("password_reset_complete", f"{url}/password-reset/done/")
-    visits.go("portal", f"{url}/portal/{portal_token(mine.customer)}/")
+    visits.go("portal", f"{url}/portal/{token_for(mine.customer)}/")
+    # An expired link: the page that offers a fresh one.
+    visits.go("portal_expired", f"{url}/portal/{token_for(mine.customer, days=-1)}/")
+    assert page.locator("form").count() >= 1
     visits.go(
         "unsubscribe", f"{url}/hooks/unsubscribe/{unsubscribe_token(mine.tenant.pk, 'a@x.test')}/"
     )
