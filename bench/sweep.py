@@ -181,6 +181,7 @@ def load(
             "whatsapp",
             "opted_out_channels",
             "invalid_channels",
+            "portal_link_generation",
         ],
         (
             (
@@ -193,6 +194,7 @@ def load(
                 "",
                 "[]",
                 "[]",
+                0,
             )
             for tenant_id, ids in customer_ids.items()
             for pk in ids
