@@ -7,13 +7,15 @@ recorded, the channel is called, and the outcome is written at once — so a wor
 mid-batch leaves each reminder either sent, provably never handed to the provider (the
 reconciler sends it again), or marked as possibly sent (it becomes "interrupted"), never
 lost and never sent twice. A reminder that cannot be composed or sent fails on its own; the
-rest of the batch goes on.
+rest of the batch goes on. A template that breaks one of its render limits (time, size,
+loops: ``messages.limits``) is such a failure, with the limit as its reason.
 """
 
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
@@ -195,6 +197,10 @@ def deliver_many(
                 _compose_onto(
                     dispatch, invoices[dispatch.pk], promises.get(dispatch.customer_id), now
                 )
+            except SoftTimeLimitExceeded:
+                # The batch's time is up, not this reminder's fault: what is left stays
+                # "sending", and the reconciler puts it back in line after the lease.
+                raise
             except Exception as exc:  # one reminder's trouble stays its own
                 if not isinstance(exc, ChannelError | TemplateError):
                     log.exception("dispatch %s: could not compose the message", dispatch.pk)
