@@ -87,8 +87,8 @@ class Budget:
 _current: ContextVar[Budget | None] = ContextVar("template_budget", default=None)
 
 
-class budget:  # noqa: N801 - used like a function: ``with budget():``
-    """Run the block under one render budget; inside another, share that one."""
+class _Scope:
+    """The block a budget is open for (see ``budget``)."""
 
     __slots__ = ("_token",)
 
@@ -104,6 +104,11 @@ class budget:  # noqa: N801 - used like a function: ``with budget():``
     def __exit__(self, *exc_info: object) -> None:
         if self._token is not None:
             _current.reset(self._token)
+
+
+def budget() -> _Scope:
+    """Run a ``with`` block under one render budget; inside another, share that one."""
+    return _Scope()
 
 
 # The hooks below run hundreds of times a message: kept to a lookup and a comparison.
