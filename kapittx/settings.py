@@ -219,6 +219,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {}
 )
 CELERY_TASK_IGNORE_RESULT = True
+# Every task is time-limited: at the soft limit it is asked to stop (SoftTimeLimitExceeded),
+# at the hard limit its worker process is replaced, so no task holds a worker for good.
+# Tasks that need longer (sweeps, sends, hourly maintenance) set their own limits.
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"

@@ -16,6 +16,17 @@ def refresh_habits() -> int:
     return len(ids)
 
 
-@shared_task(name="receivables.refresh_tenant_habits", ignore_result=True, acks_late=True)
+#: One tenant's payment habits, computed over its whole payment history.
+HABITS_TIME_LIMIT = 900
+HABITS_SOFT_TIME_LIMIT = 840
+
+
+@shared_task(
+    name="receivables.refresh_tenant_habits",
+    ignore_result=True,
+    acks_late=True,
+    time_limit=HABITS_TIME_LIMIT,
+    soft_time_limit=HABITS_SOFT_TIME_LIMIT,
+)
 def refresh_tenant_habits(tenant_id: int) -> None:
     refresh_payment_habits(tenant_for_task(tenant_id))

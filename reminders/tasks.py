@@ -20,6 +20,14 @@ from reminders.outbox import positions, reconcile, release, send, sweep
 #: "sending" after the lease belongs to no live worker.
 SEND_TIME_LIMIT = 600
 SEND_SOFT_TIME_LIMIT = 540
+#: A tenant's sweep: a cold one after an import places every open invoice at once. Each of
+#: its steps commits whole or not at all and may run again, so a sweep stopped half-way is
+#: finished by the next tick.
+SWEEP_TIME_LIMIT = 900
+SWEEP_SOFT_TIME_LIMIT = 840
+#: The hourly placing of bulk-written invoices, across every tenant: done within the hour.
+PLACE_TIME_LIMIT = 1800
+PLACE_SOFT_TIME_LIMIT = 1740
 
 
 def queue_for(channel: str) -> str:
@@ -49,13 +57,24 @@ def tick() -> int:
     return len(ids)
 
 
-@shared_task(name="reminders.place_missing", ignore_result=True)
+@shared_task(
+    name="reminders.place_missing",
+    ignore_result=True,
+    time_limit=PLACE_TIME_LIMIT,
+    soft_time_limit=PLACE_SOFT_TIME_LIMIT,
+)
 def place_missing() -> int:
     """Give open invoices written in bulk (without the ORM's signals) a reminder position."""
     return positions.place_missing()
 
 
-@shared_task(name="reminders.sweep_tenant", ignore_result=True, acks_late=True)
+@shared_task(
+    name="reminders.sweep_tenant",
+    ignore_result=True,
+    acks_late=True,
+    time_limit=SWEEP_TIME_LIMIT,
+    soft_time_limit=SWEEP_SOFT_TIME_LIMIT,
+)
 def sweep_tenant(tenant_id: int) -> dict:
     """Settle what dead workers left, plan the tenant's due reminders and release those
     whose moment has come."""

@@ -15,6 +15,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from kapittx.money import format_amount, format_money
+from reminders.messages import limits
 from reminders.messages.context import FALLBACK_LANGUAGE, Total
 
 
@@ -39,6 +40,8 @@ def money(context: Context, value: Any, currency: str = "") -> str:
     totals, which come out joined by `` + ``.
     """
     if isinstance(value, list | tuple):
+        if len(value) > limits.RANGE_MAX:
+            raise limits.LimitExceeded(f"money() of more than {limits.RANGE_MAX:,} amounts")
         return " + ".join(money(context, item, currency) for item in value)
     if value is None:
         raise ValueError(
@@ -58,7 +61,8 @@ def format_date(context: Context, value: date | None, style: str = "long") -> st
     """Format a date in the customer's language: long ``2. März 2026``, short ``02.03.2026``."""
     if value is None:
         return ""
-    return _date_text(value, style, _locale(context))
+    # Only the style's meaning is cached, never whatever text a template passed.
+    return _date_text(value, "short" if style == "short" else "long", _locale(context))
 
 
 # The same dates recur across a message's parts and a batch's messages.
@@ -78,4 +82,5 @@ def nl2br(eval_context: EvalContext, value: str) -> str:
     """Turn line breaks into ``<br>`` in HTML parts; leave text parts as they are."""
     if not eval_context.autoescape:
         return value
-    return Markup("<br>\n").join(escape(line) for line in str(value).splitlines())
+    # One pass in C: lines escaped first, then joined (escaping adds no line breaks).
+    return Markup("<br>\n".join(str.splitlines(escape(str(value)))))

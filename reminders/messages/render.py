@@ -3,13 +3,14 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
+from reminders.messages import limits
 from reminders.messages.context import FALLBACK_LANGUAGE, sample_context
 from reminders.messages.sandbox import HTML_PARTS, TemplateError, render_part
+from reminders.messages.sized_cache import SizedCache
 from reminders.models import Template
 from reminders.outbox.batch_memo import memo
 
@@ -35,26 +36,40 @@ def validate_template(template: Template) -> None:
 
     Two samples are used — one currency and several — so a template that only works when
     ``total_due`` is set is caught before it meets a customer billed in two currencies.
+    All parts are checked within one render budget (``limits``).
     """
     errors = {}
-    for part in PARTS:
-        source = getattr(template, part)
-        if source and (reason := _check_part(part, source, template.language)):
-            errors[part] = [reason]
+    with limits.budget() as running:
+        for part in PARTS:
+            source = getattr(template, part)
+            if source and (reason := _check_part(part, source, template.language)):
+                errors[part] = [reason]
+                if running.expired():
+                    break  # the other parts would only repeat that time ran out
     if errors:
         raise TemplateError(errors)
 
 
-# Cached because every new tenant saves the same library texts; the samples only change
-# with the date, which no template's validity depends on.
-@lru_cache(maxsize=2048)
+#: Bytes the sources known to pass the check may take in each process.
+CHECKED_CACHE_BYTES = 4 * 1024 * 1024
+# Every new tenant saves the same library texts; the samples only change with the date,
+# which no template's validity depends on. Only passes are kept: a failure may be the
+# budget's, shared with the other parts.
+_passed: SizedCache[tuple[str, str, str], bool] = SizedCache(
+    CHECKED_CACHE_BYTES, lambda key, _: 200 + sum(map(len, key))
+)
+
+
 def _check_part(part: str, source: str, language: str) -> str | None:
     """Return why ``source`` fails against the sample contexts, or None if it renders."""
+    if (part, source, language) in _passed:
+        return None
     for currencies in (("EUR",), ("EUR", "USD")):
         try:
             render_part(part, source, sample_context(language, currencies=currencies))
         except TemplateError as exc:
             return exc.message_dict[part][0]
+    _passed.put((part, source, language), True)
     return None
 
 
@@ -91,6 +106,8 @@ def pick_template(tenant: Tenant, key: str, language: str) -> Template:
 def render(template: Template, context: dict[str, Any], parts: Iterable[str] = PARTS) -> Rendered:
     """Render ``parts`` (default: every part) of ``template``; raise TemplateError if one fails.
 
+    The parts share one render budget (``limits``), or the caller's when it opened one.
+
     Numbers and dates follow the customer's language (``locale``) when the template is
     written in it or its base — ``de-CH`` in a ``de`` template — else the template's own,
     so a fallback English text never carries German number formats.
@@ -100,11 +117,13 @@ def render(template: Template, context: dict[str, Any], parts: Iterable[str] = P
         locale = template.language
     context = {**context, "locale": locale}
     wanted, parts = set(parts), {}
-    for part in PARTS:
-        source = getattr(template, part) if part in wanted else ""
-        text = render_part(part, source, context).strip() if source else ""
-        # An empty optional block (no portal link, say) must not leave a gap of blank lines.
-        parts[part] = text if part in HTML_PARTS else _BLANK_LINES.sub("\n\n", text)
+    with limits.budget():  # one budget for the whole message
+        for part in PARTS:
+            source = getattr(template, part) if part in wanted else ""
+            text = render_part(part, source, context).strip() if source else ""
+            # An empty optional block (no portal link, say) must not leave a gap of blank
+            # lines.
+            parts[part] = text if part in HTML_PARTS else _BLANK_LINES.sub("\n\n", text)
     # A subject is one header line; a stray newline would break the message.
     parts["subject"] = " ".join(parts["subject"].split())
     return Rendered(**parts)

@@ -8,7 +8,9 @@ commit holds an outcome and the next mark: after the provider, a durable commit 
 message costs most) — so a worker that dies mid-batch leaves each reminder either sent,
 provably never handed to the provider (the reconciler sends it again), or marked as
 possibly sent (it becomes "interrupted"), never lost and never sent twice. A reminder that
-cannot be composed or sent fails on its own; the rest of the batch goes on.
+cannot be composed or sent fails on its own; the rest of the batch goes on. A template that
+breaks one of its render limits (time, size, loops: ``messages.limits``) is such a failure,
+with the limit as its reason.
 """
 
 import logging
@@ -16,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
@@ -199,6 +202,10 @@ def deliver_many(
                 _compose_onto(
                     dispatch, invoices[dispatch.pk], promises.get(dispatch.customer_id), now
                 )
+            except SoftTimeLimitExceeded:
+                # The batch's time is up, not this reminder's fault: what is left stays
+                # "sending", and the reconciler puts it back in line after the lease.
+                raise
             except Exception as exc:  # one reminder's trouble stays its own
                 if not isinstance(exc, ChannelError | TemplateError):
                     log.exception("dispatch %s: could not compose the message", dispatch.pk)
@@ -216,21 +223,24 @@ def _send_composed(composed: list[Dispatch], now: datetime) -> dict[int, str]:
     outcome: dict[int, str] = {}
     adapters: dict[str, object] = {}
     last: tuple[int, Callable[[], str]] | None = None  # the previous call's outcome
-    for dispatch in composed:
-        adapter = adapters.setdefault(dispatch.channel, adapter_class(dispatch.channel)())
-        # One commit per message: the last outcome, and the mark before the next call.
-        with transaction.atomic():
-            if last is not None:
+    try:
+        for dispatch in composed:
+            adapter = adapters.setdefault(dispatch.channel, adapter_class(dispatch.channel)())
+            # One commit per message: the last outcome, and the mark before the next call.
+            with transaction.atomic():
+                if last is not None:
+                    (pk, record), last = last, None
+                    outcome[pk] = record()
+                calling = _mark_calling(dispatch)
+            if not calling:
+                outcome[dispatch.pk] = "not claimed"
+                continue
+            last = (dispatch.pk, _call(adapter, dispatch, now))
+    finally:
+        # Also when the task's time runs out between two calls: the last outcome is known.
+        if last is not None:
+            with transaction.atomic():
                 outcome[last[0]] = last[1]()
-            calling = _mark_calling(dispatch)
-        last = None
-        if not calling:
-            outcome[dispatch.pk] = "not claimed"
-            continue
-        last = (dispatch.pk, _call(adapter, dispatch, now))
-    if last is not None:
-        with transaction.atomic():
-            outcome[last[0]] = last[1]()
     return outcome
 
 

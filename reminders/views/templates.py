@@ -18,6 +18,7 @@ from kapittx.tenancy import scoped, tenant_view
 from receivables.models import Customer, Invoice
 from reminders.forms.common import add_errors
 from reminders.forms.templates import NewTemplateForm, TemplateForm, VariantForm
+from reminders.messages import limits
 from reminders.messages.compose import compose, latest_promises
 from reminders.messages.render import PARTS, validate_template
 from reminders.messages.templates import copy_template, save_template
@@ -176,21 +177,23 @@ def template_preview(request: HttpRequest, template_id: int) -> JsonResponse:
     about = {"customer": customer.name, "invoices": len(invoices), "recipient": ""}
     try:
         # The sample check finds every failing part (and multi-currency traps); the real
-        # composition then shows exactly what this customer would get by email.
-        validate_template(draft)
-        message = compose(
-            customer=customer,
-            channel="email",
-            template=draft,
-            invoices=invoices,
-            promise=latest_promises(tenant.pk, [customer.pk]).get(customer.pk),
-            now=timezone.now(),
-            tone=_tone_of(template),
-            all_parts=True,
-            contact_required=False,
-            # Whoever previews may not act for the customer: no working portal link.
-            sample_link=True,
-        )
+        # composition then shows exactly what this customer would get by email. Both share
+        # one render budget, so a preview takes about a second at most.
+        with limits.budget():
+            validate_template(draft)
+            message = compose(
+                customer=customer,
+                channel="email",
+                template=draft,
+                invoices=invoices,
+                promise=latest_promises(tenant.pk, [customer.pk]).get(customer.pk),
+                now=timezone.now(),
+                tone=_tone_of(template),
+                all_parts=True,
+                contact_required=False,
+                # Whoever previews may not act for the customer: no working portal link.
+                sample_link=True,
+            )
     except ValidationError as exc:
         return JsonResponse({**about, "ok": False, "errors": exc.message_dict})
     return JsonResponse(

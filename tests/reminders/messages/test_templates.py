@@ -1,12 +1,14 @@
 """Saving a template: every part is checked first, and a failing one is refused by name and
-line with nothing saved."""
+line with nothing saved — a hostile one too, within the check's render budget."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from reminders.messages.limits import SOURCE_MAX_CHARS
 from reminders.messages.sandbox import TemplateError
 from reminders.messages.templates import save_template
 from reminders.models import Template
+from tests.reminders.messages.hostile import PAYLOADS, timed
 from tests.reminders.messages.sample import draft
 
 
@@ -63,3 +65,32 @@ def test_a_duplicate_key_and_language_is_a_field_error_not_a_crash(tenant):
     save_template(draft(tenant, subject="One"))
     with pytest.raises(ValidationError):
         save_template(draft(tenant, subject="Two"))
+
+
+@pytest.mark.parametrize("source", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_a_hostile_template_is_refused_at_save_within_its_budget(tenant, source):
+    before = Template.objects.count()
+    with timed(), pytest.raises(TemplateError) as caught:
+        save_template(draft(tenant, subject="Hello", body_text=source))
+    (reason,) = caught.value.message_dict["body_text"]
+    assert reason.startswith("Over a limit:"), reason
+    assert Template.objects.count() == before
+
+
+def test_a_part_over_the_size_cap_is_refused_by_name(tenant):
+    long = "x" * (SOURCE_MAX_CHARS + 10)
+    with pytest.raises(TemplateError) as caught:
+        save_template(draft(tenant, subject="Hello", body_html=long, body_text=long[:100]))
+    assert caught.value.message_dict == {
+        "body_html": ["Over a limit: the part has 65,546 characters; at most 65,536 are allowed"]
+    }
+
+
+def test_a_slow_part_costs_the_check_one_budget_not_one_a_part(tenant):
+    slow = PAYLOADS["calls doubling"]
+    template = draft(tenant, subject=slow, body_html=slow, body_text=slow, short_text=slow)
+    with timed(), pytest.raises(TemplateError) as caught:
+        save_template(template)
+    assert caught.value.message_dict == {
+        "subject": ["Over a limit: rendering took longer than 1 s (line 1)"]
+    }

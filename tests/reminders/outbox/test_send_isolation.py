@@ -1,9 +1,11 @@
 """One reminder's trouble stays its own, and each outcome is written as it happens: a worker
-that stops mid-batch leaves nothing sent twice and nothing lost."""
+that stops mid-batch leaves nothing sent twice and nothing lost; a template over its render
+limits fails only its own reminders, with the limit as the reason."""
 
 from datetime import date, timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.test import TestCase
 
 from collections_app.events import Kind
@@ -12,6 +14,7 @@ from reminders.channels.base import SendResult
 from reminders.messages.templates import save_template
 from reminders.models import Dispatch, DispatchStatus, Template
 from reminders.outbox import reconcile, release, send, sweep
+from tests.reminders.messages.hostile import PAYLOADS, WITH_REQUEST, timed
 from tests.reminders.scenario import local, make_customer, make_invoice, make_workflow
 
 S = DispatchStatus
@@ -146,3 +149,61 @@ def test_a_reminder_that_kills_every_worker_is_given_up(tenant, adapter):
     result = reconcile.reconcile(tenant.pk, NOW + reconcile.LEASE + timedelta(minutes=1))
     assert result == reconcile.Reconciled(0, 0, 1)
     assert Dispatch.objects.get(pk=dispatch.pk).status == S.FAILED
+
+
+@pytest.mark.parametrize("source", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_a_hostile_template_fails_its_reminder_and_the_next_batch_still_sends(
+    tenant, adapter, source
+):
+    first, second = queued(tenant, 2)
+    courtesy = Template.objects.get(tenant=tenant, key="courtesy-before-due", language="en")
+    # Saved behind the check's back, as a template saved before renders were bounded.
+    Template.objects.filter(pk=courtesy.pk).update(body_text=source)
+    with timed(WITH_REQUEST):
+        assert send.deliver_many(tenant.pk, [first.pk]) == {first.pk: S.FAILED}
+    error = Dispatch.objects.get(pk=first.pk).error
+    assert error.startswith("The template does not render for this customer: body_text: ")
+    assert "Over a limit: " in error
+    # The next batch, on a template that renders, goes out as ever.
+    Template.objects.filter(pk=courtesy.pk).update(body_text=courtesy.body_text)
+    assert send.deliver_many(tenant.pk, [second.pk]) == {second.pk: S.SENT}
+    assert adapter.calls == [second.pk]
+
+
+def test_a_template_that_passes_the_check_but_explodes_on_real_data_is_bounded(tenant, adapter):
+    courtesy = Template.objects.get(tenant=tenant, key="courtesy-before-due", language="en")
+    # The check renders for the sample customer C-1: it passes, and so does C-1's reminder.
+    courtesy.body_text = (
+        '{% if customer.external_id != "C-1" %}'
+        "{% for a in range(10000) %}{% for b in range(10000) %}{{ a }}{% endfor %}{% endfor %}"
+        "{% endif %}Dear {{ customer.name }}"
+    )
+    save_template(courtesy)
+    first, second, third = queued(tenant)
+    assert first.customer.external_id == "C-1"
+    with timed(WITH_REQUEST):
+        outcome = send.deliver_many(tenant.pk, [first.pk, second.pk, third.pk])
+    assert outcome == {first.pk: S.SENT, second.pk: S.FAILED, third.pk: S.FAILED}
+    assert Dispatch.objects.get(pk=second.pk).error.endswith(
+        "body_text: Over a limit: loops ran more than 100,000 times (line 1)"
+    )
+    assert adapter.calls == [first.pk]
+
+
+def test_a_batch_out_of_time_stops_and_leaves_the_rest_to_the_reconciler(
+    tenant, adapter, monkeypatch
+):
+    first, second, third = queued(tenant)
+    composed = []
+
+    def compose_until_the_soft_limit(dispatch, *args):
+        composed.append(dispatch.pk)
+        if len(composed) == 2:
+            raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(send, "_compose_onto", compose_until_the_soft_limit)
+    with pytest.raises(SoftTimeLimitExceeded):
+        send.deliver_many(tenant.pk, [first.pk, second.pk, third.pk])
+    # Not failed as if the reminder were at fault: still this worker's, sent by nobody.
+    assert statuses([first, second, third]) == [S.SENDING] * 3
+    assert adapter.calls == []

@@ -1,12 +1,15 @@
 """The template pages: the list by key and language, the editor and its checks, language
-variants, and the live preview."""
+variants, and the live preview — which refuses a hostile template within a second."""
 
 import re
 from urllib.parse import urlparse
 
+import pytest
+
 from kapittx.roles import Role
 from reminders.models import Template
 from tests.conftest import make_member
+from tests.reminders.messages.hostile import PAYLOADS, WITH_REQUEST, timed
 from tests.reminders.pages import url
 from tests.reminders.scenario import make_customer
 
@@ -163,3 +166,51 @@ def test_a_viewers_preview_holds_no_working_portal_link(client, mine):
     for link in links:
         assert client.get(urlparse(link).path).status_code == 404
         assert "sample" in link
+
+
+@pytest.mark.parametrize("source", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_live_preview_refuses_a_hostile_template_within_a_second(client, mine, source):
+    # Any member may preview, a viewer too: the preview is bounded like a send.
+    client.force_login(make_member(mine.tenant, "viewer@acme.test", Role.VIEWER))
+    data = template_data(mine.template, body_html=source, customer=mine.customer.pk)
+    with timed(WITH_REQUEST):
+        response = client.post(
+            url("template_preview", mine.tenant, template_id=mine.template.pk), data
+        )
+    result = response.json()
+    assert response.status_code == 200 and result["ok"] is False
+    assert result["errors"]["body_html"][0].startswith("Over a limit:")
+
+
+def test_live_preview_bounds_a_template_that_only_explodes_on_real_data(client, mine, owner):
+    # The check renders for the sample customer, which this one is not: the check passes
+    # and the real composition meets the loops.
+    client.force_login(owner)
+    loops = (
+        '{% if customer.name != "Example Customer GmbH" %}{% for a in range(10000) %}'
+        "{% for b in range(10000) %}{{ a }}{% endfor %}{% endfor %}{% endif %}"
+    )
+    data = template_data(mine.template, body_text=loops, customer=mine.customer.pk)
+    with timed(WITH_REQUEST):
+        result = client.post(
+            url("template_preview", mine.tenant, template_id=mine.template.pk), data
+        ).json()
+    assert result["errors"] == {
+        "body_text": ["Over a limit: loops ran more than 100,000 times (line 1)"]
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["nested loops", "a %-format width", "doubling with ~", "calls doubling", "a long part"]
+)
+def test_the_editor_refuses_to_save_a_hostile_template(client, mine, owner, name):
+    client.force_login(owner)
+    before = Template.objects.get(pk=mine.template.pk)
+    data = template_data(mine.template, body_text=PAYLOADS[name])
+    with timed(WITH_REQUEST):
+        response = client.post(
+            url("template_edit", mine.tenant, template_id=mine.template.pk), data
+        )
+    assert response.status_code == 200
+    assert response.context["form"].errors["body_text"][0].startswith("Over a limit:")
+    assert Template.objects.get(pk=mine.template.pk).body_text == before.body_text
