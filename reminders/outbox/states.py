@@ -9,7 +9,7 @@ or twice. The sweep creates reminders (``add``); nothing else writes a status.
 from collections.abc import Collection, Iterable, Sequence
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
@@ -92,7 +92,15 @@ def move(
         raise ValueError(f"cannot move a dispatch from {sorted(sources - MOVES[to])} to {to}")
     if not ids:
         return []
-    rows = Dispatch.objects.filter(tenant_id=tenant_id, pk__in=list(ids), status__in=sources)
+    # Found by primary key; the tenant is checked on an expression no index serves, so it
+    # cannot steer the plan: on a tenant whose rows the statistics do not know yet,
+    # PostgreSQL otherwise scans every dispatch of the tenant for each move (5.7 ms for one
+    # row among 5,000, against 0.05 ms by key).
+    rows = (
+        Dispatch.objects.alias(owner=F("tenant_id") + 0)
+        .filter(pk__in=list(ids), owner=tenant_id)
+        .filter(status__in=sources)
+    )
     if where is not None:
         rows = rows.filter(where)
     query = rows.query.chain(UpdateQuery)
