@@ -96,6 +96,9 @@ def move(
     # cannot steer the plan: on a tenant whose rows the statistics do not know yet,
     # PostgreSQL otherwise scans every dispatch of the tenant for each move (5.7 ms for one
     # row among 5,000, against 0.05 ms by key).
+    values = {"status": to, "updated_at": timezone.now(), **changes}
+    if _unset(where) is not None and all(_plain(n, v) for n, v in values.items()):
+        return _move_by_key(tenant_id, list(ids), sources, values, _unset(where))
     rows = (
         Dispatch.objects.alias(owner=F("tenant_id") + 0)
         .filter(pk__in=list(ids), owner=tenant_id)
@@ -104,12 +107,63 @@ def move(
     if where is not None:
         rows = rows.filter(where)
     query = rows.query.chain(UpdateQuery)
-    query.add_update_values({"status": to, "updated_at": timezone.now(), **changes})
+    query.add_update_values(values)
     sql, params = query.get_compiler(rows.db).as_sql()
     # RETURNING says which rows moved (PostgreSQL, and SQLite since 3.35).
     pk = connection.ops.quote_name(Dispatch._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} RETURNING {pk}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _plain(name: str, value) -> bool:
+    """Whether ``value`` goes into the column ``name`` as it is (no expression, no row)."""
+    field = Dispatch._meta.get_field(name)
+    return not field.is_relation and not hasattr(value, "resolve_expression")
+
+
+def _unset(where: Q | None) -> list[str] | None:
+    """Return the columns ``where`` wants empty (``<field>__isnull=True`` terms only, []
+    for no condition), or None for any other condition."""
+    if where is None:
+        return []
+    if where.negated or where.connector != Q.AND:
+        return None
+    columns = []
+    for child in where.children:
+        if not (isinstance(child, tuple) and child[0].endswith("__isnull") and child[1] is True):
+            return None
+        columns.append(Dispatch._meta.get_field(child[0].removesuffix("__isnull")).column)
+    return columns
+
+
+def _move_by_key(
+    tenant_id: int,
+    ids: list[int],
+    sources: frozenset[str],
+    values: dict[str, object],
+    unset: list[str],
+) -> list[int]:
+    """``move`` written out by hand for plain values: a worker moves each reminder twice,
+    and building the ORM's UPDATE cost more than running it."""
+    quote = connection.ops.quote_name
+    meta = Dispatch._meta
+    sets, params = [], []
+    for name, value in values.items():
+        field = meta.get_field(name)
+        sets.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    pk, status = quote(meta.pk.column), quote(meta.get_field("status").column)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) "
+        f"AND ({quote(meta.get_field('tenant').column)} + 0) = %s "
+        f"AND {status} IN ({', '.join(['%s'] * len(sources))}) "
+        + "".join(f"AND {quote(column)} IS NULL " for column in unset)
+        + f"RETURNING {pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids, tenant_id, *sorted(sources)])
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -1,6 +1,8 @@
 """A reminder's statuses move only along the table, and only from where they still are."""
 
 import pytest
+from django.db.models import F, Q
+from django.utils import timezone
 
 from reminders.models import Dispatch, DispatchStatus
 from reminders.outbox import states
@@ -64,3 +66,47 @@ def test_new_dispatches_start_planned_or_skipped(db):
     with pytest.raises(ValueError, match="starts as one of"):
         states.add([tuple(row)])
     assert {S.PLANNED, S.SKIPPED} == states.INITIAL
+
+
+@pytest.mark.parametrize("by_hand", [True, False], ids=["plain values", "an expression"])
+def test_a_move_touches_only_its_own_tenants_rows_and_writes_every_change(
+    contact, other_tenant, by_hand
+):
+    mine = make_dispatch(contact, status=S.SENDING)
+    theirs = make_dispatch(make_contact(make_customer(other_tenant)), status=S.SENDING)
+    changes = {"error": "", "provider_message_id": "pm-1"} if by_hand else {}
+    if not by_hand:
+        changes["attempts"] = F("attempts") + 2
+    moved = states.move(contact.tenant_id, [mine.pk, theirs.pk], S.SENT, **changes)
+    assert moved == [mine.pk]
+    assert Dispatch.objects.get(pk=theirs.pk).status == S.SENDING
+    mine.refresh_from_db()
+    assert mine.status == S.SENT
+    if by_hand:
+        assert mine.provider_message_id == "pm-1"
+    else:
+        assert mine.attempts == 2
+
+
+def test_a_move_on_a_condition_leaves_the_rows_that_do_not_meet_it(contact):
+    marked = make_dispatch(contact, status=S.SENDING)
+    Dispatch.objects.filter(pk=marked.pk).update(provider_called_at=timezone.now())
+    unmarked = make_dispatch(contact, status=S.SENDING)
+    calling = timezone.now()
+    moved = states.move(
+        contact.tenant_id,
+        [marked.pk, unmarked.pk],
+        S.SENDING,
+        among=[S.SENDING],
+        where=Q(provider_called_at__isnull=True),
+        provider_called_at=calling,
+    )
+    assert moved == [unmarked.pk]
+    assert Dispatch.objects.get(pk=unmarked.pk).provider_called_at == calling
+    later = timezone.now()
+    assert states.move(
+        contact.tenant_id,
+        [marked.pk, unmarked.pk],
+        S.INTERRUPTED,
+        where=Q(provider_called_at__lt=later),
+    ) == sorted([marked.pk, unmarked.pk])
