@@ -92,13 +92,14 @@ def move(
         raise ValueError(f"cannot move a dispatch from {sorted(sources - MOVES[to])} to {to}")
     if not ids:
         return []
+    values = {"status": to, "updated_at": timezone.now(), **changes}
+    unset = _unset(where)
+    if unset is not None and all(_plain(n, v) for n, v in values.items()):
+        return _move_by_key(tenant_id, list(ids), sources, values, unset)
     # Found by primary key; the tenant is checked on an expression no index serves, so it
     # cannot steer the plan: on a tenant whose rows the statistics do not know yet,
     # PostgreSQL otherwise scans every dispatch of the tenant for each move (5.7 ms for one
     # row among 5,000, against 0.05 ms by key).
-    values = {"status": to, "updated_at": timezone.now(), **changes}
-    if _unset(where) is not None and all(_plain(n, v) for n, v in values.items()):
-        return _move_by_key(tenant_id, list(ids), sources, values, _unset(where))
     rows = (
         Dispatch.objects.alias(owner=F("tenant_id") + 0)
         .filter(pk__in=list(ids), owner=tenant_id)
@@ -154,6 +155,7 @@ def _move_by_key(
         sets.append(f"{quote(field.column)} = %s")
         params.append(field.get_db_prep_save(value, connection))
     pk, status = quote(meta.pk.column), quote(meta.get_field("status").column)
+    # The tenant on an expression, as in ``move``: the primary key finds the rows.
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} "
         f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) "
