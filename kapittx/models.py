@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from kapittx.roles import Role, role_allows
@@ -52,6 +53,23 @@ class TenantOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Tracked(models.Model):
+    """Base for rows an accounting system syncs: ``updated_at`` moves on every save, so
+    ``updated_since`` finds what changed. Set-based writers set it themselves."""
+
+    # The database's own default serves rows written by hand-made SQL (COPY, bulk inserts).
+    updated_at = models.DateTimeField(default=timezone.now, db_default=Now())
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
 
 class UserManager(BaseUserManager["User"]):

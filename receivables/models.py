@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kapittx.localtime import local_today
-from kapittx.models import TenantOwned, country_validator, currency_validator, validate_time_zone
+from kapittx.models import TenantOwned, Tracked, country_validator, currency_validator, validate_time_zone
 from kapittx.money import STORED_DECIMALS, rounded
 from receivables.phones import to_e164
 
@@ -26,7 +26,7 @@ def money_field(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=15, decimal_places=STORED_DECIMALS, **kwargs)
 
 
-class Customer(TenantOwned):
+class Customer(TenantOwned, Tracked):
     external_id = models.CharField(max_length=100)
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
@@ -71,7 +71,10 @@ class Customer(TenantOwned):
                 fields=["tenant", "external_id"], name="customer_unique_external_id"
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "name"], name="customer_tenant_name")]
+        indexes = [
+            models.Index(fields=["tenant", "name"], name="customer_tenant_name"),
+            models.Index(fields=["tenant", "updated_at", "id"], name="customer_tenant_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -91,7 +94,7 @@ class ContactRole(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Contact(TenantOwned):
+class Contact(TenantOwned, Tracked):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, choices=ContactRole.choices, default=ContactRole.BILLING)
@@ -165,7 +168,7 @@ class InvoiceQuerySet(models.QuerySet):
         return self.filter(still_owed())
 
 
-class Invoice(TenantOwned):
+class Invoice(TenantOwned, Tracked):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
     number = models.CharField(max_length=64)
     external_id = models.CharField(max_length=100, blank=True)
@@ -213,6 +216,7 @@ class Invoice(TenantOwned):
             models.Index(fields=["tenant", "status", "due_date"], name="invoice_tenant_status_due"),
             models.Index(fields=["tenant", "customer", "status"], name="invoice_tenant_customer"),
             models.Index(fields=["tenant", "issue_date"], name="invoice_tenant_issue"),
+            models.Index(fields=["tenant", "updated_at", "id"], name="invoice_tenant_updated"),
         ]
 
     def __str__(self) -> str:
@@ -222,19 +226,39 @@ class Invoice(TenantOwned):
         return max((today - self.due_date).days, 0)
 
 
-class Payment(TenantOwned):
+class PaymentSource(models.TextChoices):
+    MANUAL = "manual", "Recorded by hand"
+    API = "api", "From the API"
+    IMPORT = "import", "From an imported file"
+    #: The paid part of an imported invoice, so its balance equals the export's.
+    IMPORTED_BALANCE = "imported_balance", "Paid before import"
+
+
+class Payment(TenantOwned, Tracked):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
     amount = money_field()
     currency = models.CharField(max_length=3, validators=[currency_validator])
     received_on = models.DateField()
     reference = models.CharField(max_length=100, blank=True)
     method = models.CharField(max_length=40, blank=True)
+    external_id = models.CharField(max_length=100, blank=True, db_default="")
+    source = models.CharField(
+        max_length=20,
+        choices=PaymentSource.choices,
+        default=PaymentSource.MANUAL,
+        db_default=PaymentSource.MANUAL,
+    )
     unallocated = money_field(default=ZERO)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-received_on", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"],
+                condition=~Q(external_id=""),
+                name="payment_unique_external_id",
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
                 condition=Q(unallocated__gte=0) & Q(unallocated__lte=models.F("amount")),
@@ -243,13 +267,14 @@ class Payment(TenantOwned):
         ]
         indexes = [
             models.Index(fields=["tenant", "customer", "received_on"], name="payment_tenant_cust"),
+            models.Index(fields=["tenant", "updated_at", "id"], name="payment_tenant_updated"),
         ]
 
     def __str__(self) -> str:
         return f"{rounded(self.amount, self.currency)} {self.currency} on {self.received_on}"
 
 
-class CreditNote(TenantOwned):
+class CreditNote(TenantOwned, Tracked):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_notes")
     number = models.CharField(max_length=64)
     amount = money_field()
