@@ -13,7 +13,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kapittx.localtime import local_today
-from kapittx.models import TenantOwned, Tracked, country_validator, currency_validator, validate_time_zone
+from kapittx.models import (
+    TenantOwned,
+    Tracked,
+    country_validator,
+    currency_validator,
+    validate_time_zone,
+)
 from kapittx.money import STORED_DECIMALS, rounded
 from receivables.phones import to_e164
 
