@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework_api_key",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "drf_standardized_errors",
     "anymail",
     "axes",
     "csp",
@@ -198,10 +203,49 @@ STORAGES = {
     },
 }
 
+# The REST API (integrations.api; docs/api.md): tenant API keys, JSON only, one problem
+# details format for every error.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["integrations.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["integrations.api.permissions.KeyScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["integrations.api.throttling.PerKeyThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["integrations.api.parsers.JsonBody"],
+    "DEFAULT_FILTER_BACKENDS": ["integrations.api.filters.QueryFilters"],
+    "DEFAULT_SCHEMA_CLASS": "integrations.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "COERCE_DECIMAL_TO_STRING": True,
 }
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "integrations.api.problems.ProblemHandler",
+    "EXCEPTION_FORMATTER_CLASS": "integrations.api.problems.ProblemFormatter",
+    # Every failure under /api/ has the problem shape, in development too; the traceback
+    # still goes to the log.
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kapittx API",
+    "DESCRIPTION": "Customers, invoices, payments and credit notes in; reminders, timeline, "
+    "collections and aging out. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "integrations.api.schema.close_request_objects",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+#: Requests per key and minute (or "/s", "/h", "/day"); counted in the shared cache.
+KAPITTX_API_RATE = os.environ.get("KAPITTX_API_RATE", "600/min")
+#: The largest request body the API reads: 10,000 bulk items fit with room to spare.
+KAPITTX_API_MAX_BODY = int(os.environ.get("KAPITTX_API_MAX_BODY", str(32 * 1024 * 1024)))
+#: How long a response to an Idempotency-Key is kept for its retries (hours).
+KAPITTX_IDEMPOTENCY_HOURS = int(os.environ.get("KAPITTX_IDEMPOTENCY_HOURS", "48"))
 
 # Celery: Redis when REDIS_URL is set, otherwise a filesystem broker under var/ so the
 # embedded run needs no service. Schedule state lives in the database, never the broker.
@@ -237,6 +281,7 @@ CELERY_BEAT_SCHEDULE = {
     "reminders": {"task": "reminders.tick", "schedule": 60.0},
     "payment-habits": {"task": "receivables.refresh_habits", "schedule": 3600.0},
     "reminder-positions": {"task": "reminders.place_missing", "schedule": 3600.0},
+    "api-idempotency-keys": {"task": "integrations.api.forget_responses", "schedule": 3600.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/collections/", include("collections_app.urls")),
     path("t/<slug:tenant_slug>/reminders/", include("reminders.urls")),
     path("hooks/", include("reminders.channels.urls")),
+    path("api/", include("integrations.api.urls")),
     path("portal/<str:token>/", portal.portal, name="portal"),
     path("portal/<str:token>/fresh-link/", portal_links.fresh_link, name="portal_fresh_link"),
     path("admin/", admin.site.urls),
