@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 
 from collections_app.models import Dispute, PromiseToPay, TimelineEvent
 from integrations.api.items import MAX_ID
-from integrations.api.problems import QueryInvalid
+from integrations.api.errors import QueryInvalid
 from receivables.models import CreditNote, Customer, Invoice, InvoiceStatus, Payment
 from reminders.models import CHANNEL_CHOICES, Dispatch, DispatchStatus
 

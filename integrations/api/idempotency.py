@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from integrations.api.models import IdempotencyRecord
-from integrations.api.problems import Conflict, FieldProblem, Invalid, Refused
+from integrations.api.errors import Conflict, FieldProblem, Invalid, Refused
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 

@@ -86,6 +86,7 @@ class InvoiceItem(serializers.Serializer):
         help_text="What your system says is already paid or credited; the difference to "
         "what Kapittx has applied is recorded as a payment.",
     )
+    paid_on = IsoDateField(required=False, help_text="When amount_paid was received.")
     po_number = _text(64)
     document_url = serializers.URLField(max_length=200, required=False, allow_blank=True)
     status = serializers.ChoiceField(

@@ -14,7 +14,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from integrations.api.problems import QueryInvalid
+from integrations.api.errors import QueryInvalid
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100

@@ -9,7 +9,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from integrations.api.problems import FieldProblem, TooLarge
+from integrations.api.errors import FieldProblem, TooLarge
 
 
 class JsonBody(JSONParser):

@@ -7,17 +7,23 @@ for the request as a whole); an error about a query parameter or header also nam
 with the traceback logged); this module gives its output the RFC's shape.
 """
 
-from dataclasses import dataclass
 from http import HTTPStatus
 
 from drf_standardized_errors.formatter import ExceptionFormatter, flatten_errors
 from drf_standardized_errors.handler import ExceptionHandler
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 
+from integrations.api.errors import (
+    CONTENT_TYPE,
+    FieldProblem,
+    Problem,
+    QueryInvalid,
+    pointer,
+    refused,
+)
 from receivables.ledger import LedgerError
 
-CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "urn:kapittx:problem:"
 
 #: The problem type of each status when the exception names none.
@@ -35,81 +41,6 @@ TYPES = {
     429: "rate-limited",
     500: "server-error",
 }
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    """One thing wrong with a request: where (``pointer`` or ``parameter``), what, why."""
-
-    code: str
-    detail: str
-    pointer: str = ""
-    parameter: str | None = None
-
-    def as_dict(self) -> dict:
-        data = {"code": self.code, "detail": self.detail, "pointer": self.pointer}
-        if self.parameter is not None:
-            data["parameter"] = self.parameter
-        return data
-
-
-def pointer(*parts) -> str:
-    """Return the JSON Pointer of ``parts``: ``pointer("items", 3, "due_date")``."""
-    tokens = []
-    for part in parts:
-        for token in str(part).split(".") if isinstance(part, str) else [str(part)]:
-            if token != "":
-                tokens.append(token.replace("~", "~0").replace("/", "~1"))
-    return "".join(f"/{token}" for token in tokens)
-
-
-class Problem(exceptions.APIException):
-    """An API failure with a list of field problems."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    problem_type = "invalid-request"
-    default_detail = "The request is not valid."
-
-    def __init__(self, errors: list[FieldProblem], detail: str | None = None) -> None:
-        self.errors = errors
-        if detail is None:
-            detail = (
-                errors[0].detail
-                if len(errors) == 1
-                else f"{len(errors)} problems in the request; each is listed in errors."
-            )
-        super().__init__(detail)
-
-
-class Invalid(Problem):
-    """Values of the wrong type or shape (400)."""
-
-
-class Refused(Problem):
-    """Well-formed values the ledger's rules refuse (422)."""
-
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    problem_type = "refused"
-
-
-class Conflict(Problem):
-    """The request conflicts with what exists or with a request still running (409)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    problem_type = "conflict"
-
-
-class TooLarge(Problem):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    problem_type = "request-too-large"
-
-
-class QueryInvalid(exceptions.ValidationError):
-    """Query parameters that are not valid; errors name the parameter."""
-
-
-def refused(code: str, detail: str, at: str = "") -> Refused:
-    return Refused([FieldProblem(code, detail, at)])
 
 
 class ProblemHandler(ExceptionHandler):

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from integrations.api import items
 from integrations.api.filters import CreditNoteFilters
-from integrations.api.problems import Conflict, FieldProblem, Refused
+from integrations.api.errors import Conflict, FieldProblem, Refused
 from integrations.api.representations import CreditNoteOut
 from integrations.api.views.base import ResourceViewSet
 from integrations.api.writes import type_checked

@@ -5,14 +5,14 @@ from django.db.models import Prefetch
 from integrations.api import items
 from integrations.api.filters import CustomerFilters
 from integrations.api.representations import CustomerOut
-from integrations.api.views.upserts import UpsertResource, documented
+from integrations.api.views.upserts import Patchable, UpsertResource, documented
 from kapittx.tenancy import scoped
 from receivables.models import Contact, Customer
 from receivables.upsert import upsert_customers
 
 
 @documented("customer", items.CustomerItem, CustomerOut, put_item=items.CustomerPutItem)
-class CustomerViewSet(UpsertResource):
+class CustomerViewSet(Patchable, UpsertResource):
     model = Customer
     serializer_class = CustomerOut
     filterset_class = CustomerFilters

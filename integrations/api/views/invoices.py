@@ -7,9 +7,9 @@ from rest_framework.response import Response
 
 from integrations.api import items
 from integrations.api.filters import InvoiceFilters
-from integrations.api.problems import Conflict, FieldProblem, Invalid
+from integrations.api.errors import Conflict, FieldProblem, Invalid
 from integrations.api.representations import InvoiceOut
-from integrations.api.views.upserts import UpsertResource, documented
+from integrations.api.views.upserts import Patchable, UpsertResource, documented
 from integrations.api.writes import type_checked
 from kapittx.localtime import local_today
 from kapittx.tenancy import scoped
@@ -19,7 +19,7 @@ from receivables.upsert import upsert_invoices
 
 
 @documented("invoice", items.InvoiceItem, InvoiceOut)
-class InvoiceViewSet(UpsertResource):
+class InvoiceViewSet(Patchable, UpsertResource):
     model = Invoice
     serializer_class = InvoiceOut
     filterset_class = InvoiceFilters

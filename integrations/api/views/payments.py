@@ -19,7 +19,6 @@ class PaymentViewSet(UpsertResource):
     upsert = staticmethod(upsert_payments)
     parsers = items.PAYMENTS
     fill = {"source": PaymentSource.API}
-    http_method_names = ["get", "post", "put", "head", "options"]
 
     def related(self, queryset):
         allocations = scoped(Allocation, self.tenant).select_related("invoice").order_by("id")

@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from integrations.api.problems import QueryInvalid
+from integrations.api.errors import QueryInvalid
 from integrations.api.views.base import TenantView
 from kapittx.localtime import local_today
 from kapittx.money import rounded

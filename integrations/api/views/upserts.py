@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from integrations.api.items import Parsers, bulk_of
-from integrations.api.problems import Conflict, FieldProblem, Invalid
+from integrations.api.errors import Conflict, FieldProblem, Invalid
 from integrations.api.schema import ProblemError
 from integrations.api.views.base import ResourceViewSet
 from integrations.api.writes import Upsert, bulk_items, write, written_summary
@@ -100,6 +100,10 @@ class UpsertResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, ResourceV
         items = bulk_items(request.data)
         written = write(self.upsert, self.tenant, self.parsers.new, items, fill=self.fill)
         return Response(written_summary(written))
+
+
+class Patchable:
+    """PATCH by id: the fields sent change, through the upsert, matched by the row's key."""
 
     def patch_key(self, row, body: dict) -> dict:
         """Return the match key of ``row`` to add to a PATCH body; refuse changing it."""
