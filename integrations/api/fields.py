@@ -10,7 +10,6 @@ from functools import cache
 from babel.numbers import list_currencies
 from rest_framework import serializers
 
-
 #: What a money string looks like: digits, an optional point and up to three decimals.
 MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,3})?$"
 

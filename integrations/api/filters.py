@@ -9,8 +9,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 from collections_app.models import Dispute, PromiseToPay, TimelineEvent
-from integrations.api.items import MAX_ID
 from integrations.api.errors import QueryInvalid
+from integrations.api.items import MAX_ID
 from receivables.models import CreditNote, Customer, Invoice, InvoiceStatus, Payment
 from reminders.models import CHANNEL_CHOICES, Dispatch, DispatchStatus
 
@@ -70,7 +70,9 @@ class CustomerFilters(filters.FilterSet):
 
 
 class InvoiceFilters(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=InvoiceStatus.choices)
+    # distinct=False: a status is one column of the row, no join can repeat it (and
+    # DISTINCT would sort the whole page's columns).
+    status = filters.MultipleChoiceFilter(choices=InvoiceStatus.choices, distinct=False)
     customer = IdFilter(field_name="customer_id")
     customer_external_id = filters.CharFilter(field_name="customer__external_id")
     issue_date_from, issue_date_to = _dates("issue_date")
@@ -104,7 +106,7 @@ class CreditNoteFilters(filters.FilterSet):
 
 
 class DispatchFilters(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=DispatchStatus.choices)
+    status = filters.MultipleChoiceFilter(choices=DispatchStatus.choices, distinct=False)
     channel = filters.ChoiceFilter(choices=CHANNEL_CHOICES)
     customer = IdFilter(field_name="customer_id")
     updated_since = SinceFilter()

@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
-from integrations.api.models import IdempotencyRecord
 from integrations.api.errors import Conflict, FieldProblem, Invalid, Refused
+from integrations.api.models import IdempotencyRecord
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 
@@ -85,8 +85,7 @@ def claim(request, tenant: Tenant) -> IdempotencyRecord | None:
             raise _problem(
                 Refused,
                 "idempotency_key_reused",
-                f"This {HEADER} was used for a different request; use a new key for a "
-                "new request.",
+                f"This {HEADER} was used for a different request; use a new key for a new request.",
             )
         if held.status is not None:
             raise Replay(held)
@@ -127,7 +126,5 @@ def forget_expired() -> int:
     cutoff = timezone.now() - keep_for()
     removed = 0
     for tenant_id in Tenant.objects.values_list("pk", flat=True).iterator():
-        removed += (
-            scoped(IdempotencyRecord, tenant_id).filter(created_at__lt=cutoff).delete()[0]
-        )
+        removed += scoped(IdempotencyRecord, tenant_id).filter(created_at__lt=cutoff).delete()[0]
     return removed

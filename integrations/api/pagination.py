@@ -18,6 +18,7 @@ from integrations.api.errors import QueryInvalid
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+PAGE_PARAMETERS = ("limit", "cursor", "ordering")
 
 
 def _invalid(parameter: str, detail: str, code: str = "invalid") -> QueryInvalid:
@@ -73,6 +74,8 @@ class KeysetPagination(BasePagination):
         if field not in allowed:
             choices = ", ".join(f"{name}, -{name}" for name in allowed)
             raise _invalid("ordering", f"Must be one of: {choices}.", "invalid_choice")
+        if problem := view.ordering_problem(field, request):
+            raise _invalid("ordering", problem)
         return field, raw.startswith("-")
 
     @staticmethod

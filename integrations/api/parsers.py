@@ -23,9 +23,7 @@ class JsonBody(JSONParser):
         limit = settings.KAPITTX_API_MAX_BODY
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
-            raise TooLarge(
-                [FieldProblem("too_large", f"The body is larger than {limit} bytes.")]
-            )
+            raise TooLarge([FieldProblem("too_large", f"The body is larger than {limit} bytes.")])
         request = (parser_context or {}).get("request")
         if request is not None:
             request.body_digest = hashlib.sha256(raw).hexdigest()

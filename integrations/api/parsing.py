@@ -121,9 +121,7 @@ def _money(field: serializers.DecimalField) -> Converter:
                 'Send amounts as decimal strings, e.g. "1234.50"; JSON numbers are refused.',
             )
         if not _MONEY.match(value):
-            raise _Bad(
-                "invalid", "Not an amount: digits with up to three decimals, e.g. 1234.50."
-            )
+            raise _Bad("invalid", "Not an amount: digits with up to three decimals, e.g. 1234.50.")
         try:
             return Decimal(value)
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
@@ -257,9 +255,7 @@ class ItemParser:
         optional: Sequence[str] = (),
     ) -> None:
         declared = {
-            name: field
-            for name, field in serializer_class().fields.items()
-            if not field.read_only
+            name: field for name, field in serializer_class().fields.items() if not field.read_only
         }
         self.converters = {name: converter_for(field) for name, field in declared.items()}
         self.nullable = {name for name, field in declared.items() if field.allow_null}

@@ -6,8 +6,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from integrations.api.idempotency import HEADER
 from integrations.api.errors import CONTENT_TYPE
+from integrations.api.idempotency import HEADER
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DESCRIPTIONS = {
@@ -28,8 +28,9 @@ class ProblemError(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable, e.g. required, invalid_currency.")
     detail = serializers.CharField(help_text="What is wrong, for people.")
     pointer = serializers.CharField(
-        allow_blank=True, help_text='JSON Pointer into the body, e.g. /items/3/due_date; "" '
-        "for the request as a whole."
+        allow_blank=True,
+        help_text='JSON Pointer into the body, e.g. /items/3/due_date; "" '
+        "for the request as a whole.",
     )
     parameter = serializers.CharField(
         required=False, help_text="The query parameter or header at fault."

@@ -34,7 +34,9 @@ v1 = [
     *router.urls,
     path("reports/aging/", AgingView.as_view(), name="report-aging"),
     path("schema/", docs.SchemaView.as_view(), name="schema"),
-    path("docs/", docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/", docs.swagger_policy(docs.SwaggerView.as_view(url_name="api:schema")), name="docs"
+    ),
     path("redoc/", docs.redoc_policy(docs.RedocView.as_view(url_name="api:schema")), name="redoc"),
 ]
 

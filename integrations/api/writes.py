@@ -8,9 +8,9 @@ nothing is written.
 
 from collections.abc import Callable, Sequence
 
+from integrations.api.errors import FieldProblem, Invalid, Refused, pointer
 from integrations.api.items import MAX_BULK_ITEMS
 from integrations.api.parsing import ItemParser, TypeProblem
-from integrations.api.errors import FieldProblem, Invalid, Refused, pointer
 from kapittx.models import Tenant
 from receivables.upsert import Refused as RefusedItems
 from receivables.upsert import Written

@@ -1,10 +1,13 @@
 """What every API endpoint shares: the key's tenant, idempotent POSTs, keyset pages."""
 
 from rest_framework import viewsets
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from integrations.api import idempotency
-from integrations.api.pagination import KeysetPagination
+from integrations.api.errors import QueryInvalid
+from integrations.api.pagination import PAGE_PARAMETERS, KeysetPagination
+from integrations.api.rendering import representer
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 
@@ -16,6 +19,8 @@ class TenantApi:
     """Requests work in the tenant of their key; retried POSTs are answered once."""
 
     _claim = None
+    # The schema describes every endpoint; OPTIONS is not answered (405).
+    metadata_class = None
 
     @property
     def tenant(self) -> Tenant:
@@ -23,7 +28,24 @@ class TenantApi:
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
+        self._check_query(request)
         self._claim = idempotency.claim(request, self.tenant)
+
+    def known_query_parameters(self) -> frozenset[str]:
+        """The query parameters the request may carry; any other is refused, so that a
+        misspelt filter (``updated_sinse``) never quietly answers with everything."""
+        return frozenset()
+
+    def _check_query(self, request) -> None:
+        known = self.known_query_parameters()
+        problems = {}
+        for name, values in request.query_params.lists():
+            if name not in known:
+                problems[name or "(empty name)"] = ["Unknown query parameter."]
+            elif any(value == "" for value in values):
+                problems[name] = ["Give a value, or leave the parameter out."]
+        if problems:
+            raise QueryInvalid(problems)
 
     def handle_exception(self, exc):
         if isinstance(exc, idempotency.Replay):
@@ -39,17 +61,34 @@ class TenantApi:
 
 
 class TenantView(TenantApi, APIView):
-    """An endpoint that is not a collection (a report)."""
+    """An endpoint that is not a collection (a report); ``parameters`` are its query's."""
+
+    parameters: frozenset[str] = frozenset()
+
+    def known_query_parameters(self) -> frozenset[str]:
+        return self.parameters
 
 
 class ResourceViewSet(TenantApi, viewsets.GenericViewSet):
-    """A collection of one model's rows of the key's tenant, paged by a keyset cursor."""
+    """A collection of one model's rows of the key's tenant, paged by a keyset cursor:
+    list and retrieve; subclasses add the writes."""
 
     model = None
     pagination_class = KeysetPagination
     lookup_value_regex = ID_PATTERN
     ordering = "updated_at"
-    ordering_fields = ("updated_at", "id")
+    ordering_fields = ("updated_at",)
+
+    def known_query_parameters(self) -> frozenset[str]:
+        if self.action != "list":
+            return frozenset()
+        filterset = getattr(self, "filterset_class", None)
+        filters = filterset.base_filters if filterset else {}
+        return frozenset({*filters, *PAGE_PARAMETERS})
+
+    def ordering_problem(self, field: str, request) -> str | None:
+        """Why the list cannot be ordered by ``field`` with this request's filters, if so."""
+        return None
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator's stand-in
@@ -64,3 +103,13 @@ class ResourceViewSet(TenantApi, viewsets.GenericViewSet):
     def fetch(self, pk: int):
         """Return the row ``pk`` of the tenant, as the representation needs it."""
         return self.get_queryset().get(pk=pk)
+
+    def represent(self, row) -> dict:
+        return representer(self.get_serializer_class()).one(row)
+
+    def list(self, request) -> Response:
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(representer(self.get_serializer_class()).many(rows))
+
+    def retrieve(self, request, pk=None) -> Response:
+        return Response(self.represent(self.get_object()))

@@ -2,12 +2,12 @@
 
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from integrations.api import items
-from integrations.api.filters import CreditNoteFilters
 from integrations.api.errors import Conflict, FieldProblem, Refused
+from integrations.api.filters import CreditNoteFilters
 from integrations.api.representations import CreditNoteOut
 from integrations.api.views.base import ResourceViewSet
 from integrations.api.writes import type_checked
@@ -38,9 +38,7 @@ _INVOICE_KEYS = {"invoice": "pk", "invoice_external_id": "external_id", "invoice
         responses={201: CreditNoteOut},
     ),
 )
-class CreditNoteViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ResourceViewSet
-):
+class CreditNoteViewSet(ResourceViewSet):
     model = CreditNote
     serializer_class = CreditNoteOut
     filterset_class = CreditNoteFilters
@@ -73,7 +71,7 @@ class CreditNoteViewSet(
         except ledger.LedgerError as refusal:
             at = _FIELD_OF.get(refusal.code, "")
             raise Refused([FieldProblem(refusal.code, refusal.message, at)]) from None
-        return Response(self.get_serializer(self.fetch(note.pk)).data, status.HTTP_201_CREATED)
+        return Response(self.represent(self.fetch(note.pk)), status.HTTP_201_CREATED)
 
     def _customer(self, item: dict) -> Customer:
         customers = scoped(Customer, self.tenant)
@@ -100,8 +98,7 @@ class CreditNoteViewSet(
                 problems.append(
                     FieldProblem(
                         "invalid",
-                        "Name the invoice one way: invoice, invoice_external_id or "
-                        "invoice_number.",
+                        "Name the invoice one way: invoice, invoice_external_id or invoice_number.",
                         f"/allocations/{index}",
                     )
                 )
@@ -117,7 +114,9 @@ class CreditNoteViewSet(
             invoice = next((i for i in found if getattr(i, field) == value), None)
             if invoice is None:
                 problems.append(
-                    FieldProblem("unknown_invoice", "No such invoice.", f"/allocations/{index}/{key}")
+                    FieldProblem(
+                        "unknown_invoice", "No such invoice.", f"/allocations/{index}/{key}"
+                    )
                 )
             else:
                 splits.append(ledger.Split(invoice, amount))

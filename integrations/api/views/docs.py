@@ -33,9 +33,14 @@ class RedocView(_Public, SpectacularRedocView):
     template_name = "integrations/api_docs_redoc.html"
 
 
-#: Redoc styles itself by adding style elements, and searches in a worker it makes from a
-#: blob; its scripts still come only from our own static files.
-redoc_policy = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})
+#: Swagger UI draws its icons as data: images; scripts stay our own static files only.
+swagger_policy = csp_update({"img-src": ["data:"]})
+#: Redoc styles itself by adding style elements, draws icons as data: images and searches
+#: in a worker it makes from a blob; its scripts still come only from our own static files.
+#: (The Redocly logo it would fetch from its CDN is left blocked.)
+redoc_policy = csp_update(
+    {"style-src": ["'unsafe-inline'"], "img-src": ["data:"], "worker-src": ["blob:"]}
+)
 
 
 @extend_schema(exclude=True)

@@ -28,6 +28,10 @@ class PaymentViewSet(UpsertResource):
 
     def existing(self, item: dict):
         key = item.get("external_id")
-        if type(key) is str and key and scoped(Payment, self.tenant).filter(external_id=key).exists():
+        if (
+            type(key) is str
+            and key
+            and scoped(Payment, self.tenant).filter(external_id=key).exists()
+        ):
             return "external_id", key
         return None

@@ -3,7 +3,6 @@ timeline, workflows with their steps, disputes and promises to pay."""
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
 
 from collections_app.models import Dispute, PromiseToPay, TimelineEvent
 from integrations.api import filters
@@ -13,7 +12,7 @@ from kapittx.tenancy import scoped
 from reminders.models import Dispatch, DispatchInvoice, Step, Workflow
 
 
-class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, ResourceViewSet):
+class ReadOnly(ResourceViewSet):
     ordering = "id"
     ordering_fields = ("id",)
 
@@ -31,7 +30,7 @@ class DispatchViewSet(ReadOnly):
     serializer_class = out.DispatchOut
     filterset_class = filters.DispatchFilters
     ordering = "updated_at"
-    ordering_fields = ("updated_at", "id")
+    ordering_fields = ("updated_at",)
 
     def related(self, queryset):
         lines = scoped(DispatchInvoice, self.tenant).order_by("invoice_id")
@@ -43,7 +42,6 @@ class TimelineEventViewSet(ReadOnly):
     model = TimelineEvent
     serializer_class = out.TimelineEventOut
     filterset_class = filters.TimelineFilters
-    ordering_fields = ("id", "created_at")
 
 
 @_documented("workflow", "workflows with their steps")

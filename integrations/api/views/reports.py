@@ -56,6 +56,8 @@ def _amounts(row: dict, currency: str) -> dict:
 
 
 class AgingView(TenantView):
+    parameters = frozenset({"as_of"})
+
     @extend_schema(
         summary="The aging report",
         description="Open balances by days overdue on as_of (default today in the tenant's "

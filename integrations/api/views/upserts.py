@@ -3,12 +3,12 @@ functions, read by id or by the accounting system's external id."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from integrations.api.items import Parsers, bulk_of
 from integrations.api.errors import Conflict, FieldProblem, Invalid
+from integrations.api.items import Parsers, bulk_of
 from integrations.api.schema import ProblemError
 from integrations.api.views.base import ResourceViewSet
 from integrations.api.writes import Upsert, bulk_items, write, written_summary
@@ -24,7 +24,7 @@ class BulkResult(serializers.Serializer):
     notes = ProblemError(many=True, help_text="Warnings that refused nothing.")
 
 
-class UpsertResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, ResourceViewSet):
+class UpsertResource(ResourceViewSet):
     """The write side shared by the resources the upsert functions write.
 
     A subclass names its ``upsert`` function, its ``parsers``, what the API adds to every
@@ -50,7 +50,7 @@ class UpsertResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, ResourceV
         )
 
     def _answer(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(self.fetch(pk)).data, status=code)
+        return Response(self.represent(self.fetch(pk)), status=code)
 
     def create(self, request) -> Response:
         if type(request.data) is dict and (clash := self.existing(request.data)) is not None:
@@ -77,7 +77,7 @@ class UpsertResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, ResourceV
     def by_external_id(self, request, external_id: str) -> Response:
         if request.method == "GET":
             found = get_object_or_404(self.get_queryset(), external_id=external_id)
-            return Response(self.get_serializer(found).data)
+            return Response(self.represent(found))
         body = request.data
         if type(body) is dict:
             if body.get("external_id", external_id) != external_id:
@@ -136,9 +136,7 @@ def documented(noun: str, item, out, put_item=None, patch: bool = True):
             summary=f"List {plural}", description="Oldest change first by default."
         ),
         "retrieve": extend_schema(summary=f"Get a {noun}"),
-        "create": extend_schema(
-            summary=f"Create a {noun}", request=item, responses={201: out}
-        ),
+        "create": extend_schema(summary=f"Create a {noun}", request=item, responses={201: out}),
         "by_external_id": [
             extend_schema(
                 methods=["GET"], summary=f"Get a {noun} by external id", responses={200: out}

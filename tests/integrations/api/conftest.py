@@ -76,12 +76,16 @@ def problem(response) -> dict:
     assert body["status"] == response.status_code
     assert body["type"].startswith("urn:kapittx:problem:")
     for error in body["errors"]:
-        assert {"code", "detail", "pointer"} <= set(error) <= {
-            "code",
-            "detail",
-            "pointer",
-            "parameter",
-        }, error
+        assert (
+            {"code", "detail", "pointer"}
+            <= set(error)
+            <= {
+                "code",
+                "detail",
+                "pointer",
+                "parameter",
+            }
+        ), error
     return body
 
 

@@ -110,9 +110,9 @@ def test_bulk_customers_and_payments(api, mine):
 
     assert response.status_code == 200, response.content
     assert response.json()["created"] == 5
-    assert set(
-        Payment.objects.filter(tenant=mine.tenant).values_list("source", flat=True)
-    ) == {"api"}
+    assert set(Payment.objects.filter(tenant=mine.tenant).values_list("source", flat=True)) == {
+        "api"
+    }
 
 
 def test_a_body_that_is_not_json_is_a_problem(api, mine):

@@ -102,7 +102,9 @@ def test_another_tenants_key_gets_404_on_my_objects(their_api, my_targets, their
                 # Putting an external id creates it in the key's own tenant: not mine.
                 assert response.status_code in (200, 201, 400, 422), response.status_code
             else:
-                assert response.status_code == 404, f"{method.upper()} answered {response.status_code}"
+                assert response.status_code == 404, (
+                    f"{method.upper()} answered {response.status_code}"
+                )
                 problem(response)
             assert "Acme" not in response.content.decode()
 
