@@ -28,25 +28,20 @@ class UpsertResource(ResourceViewSet):
     """The write side shared by the resources the upsert functions write.
 
     A subclass names its ``upsert`` function, its ``parsers``, what the API adds to every
-    item (``fill``) and ``existing(item)``: the stored row a new item would collide with.
+    item (``fill``), and ``existing(item)``: the (field, value) by which a POSTed item would
+    meet a stored row, if it would.
     """
 
     upsert: Upsert  # a staticmethod of receivables.upsert's function
     parsers: Parsers
     fill: dict = {}
 
-    def existing(self, item: dict):
+    def existing(self, item: dict) -> tuple[str, str] | None:
         return None
 
-    def _write(self, parser, body, fill: dict | None = None):
+    def _write(self, parser, body):
         return write(
-            self.upsert,
-            self.tenant,
-            parser,
-            [body],
-            single=True,
-            prefix=(),
-            fill={**self.fill, **(fill or {})},
+            self.upsert, self.tenant, parser, [body], single=True, prefix=(), fill=self.fill
         )
 
     def _answer(self, pk: int, code: int = status.HTTP_200_OK) -> Response:

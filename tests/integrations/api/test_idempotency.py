@@ -122,3 +122,12 @@ def test_a_malformed_key_is_refused(api, mine):
     assert response.status_code == 400
     assert response.json()["errors"][0]["parameter"] == "Idempotency-Key"
     assert not Payment.objects.exists()
+
+
+def test_the_beat_forgets_old_responses_through_a_registered_task(settings):
+    from kapittx.celery import app
+
+    app.loader.import_default_modules()
+    [entry] = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if "forget" in e["task"]]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= 3600
