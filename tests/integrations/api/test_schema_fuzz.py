@@ -3,7 +3,9 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from integrations.api.keys import create_key
@@ -38,7 +40,18 @@ schema = schemathesis.openapi.from_wsgi(
 
 
 @pytest.fixture
-def secret(mine, settings) -> str:
+def same_connection():
+    """Keep the test's database connection across requests, as Django's test client does:
+    a WSGI request closes it when it ends, and with it the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def secret(mine, settings, same_connection) -> str:
     settings.KAPITTX_API_RATE = "1000000/min"
     return create_key(mine.tenant, "Fuzzer")[1]
 
