@@ -27,14 +27,15 @@ class FieldProblem:
         return data
 
 
-def pointer(*parts) -> str:
-    """Return the JSON Pointer of ``parts``: ``pointer("items", 3, "due_date")``."""
-    tokens = []
-    for part in parts:
-        for token in str(part).split(".") if isinstance(part, str) else [str(part)]:
-            if token != "":
-                tokens.append(token.replace("~", "~0").replace("/", "~1"))
-    return "".join(f"/{token}" for token in tokens)
+def pointer(*tokens) -> str:
+    """Return the JSON Pointer of ``tokens``: ``pointer("items", 3, "due_date")``."""
+    return "".join("/" + str(token).replace("~", "~0").replace("/", "~1") for token in tokens)
+
+
+def dotted(field: str) -> tuple[str, ...]:
+    """Split a field path as the upsert and DRF write it (``contacts.0.email``; "" for the
+    item as a whole) into pointer tokens."""
+    return tuple(field.split(".")) if field else ()
 
 
 class Problem(exceptions.APIException):

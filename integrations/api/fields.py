@@ -8,12 +8,16 @@ import zoneinfo
 from functools import cache
 
 from babel.numbers import list_currencies
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 #: What a money string looks like: digits, an optional point and up to three decimals.
 MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,3})?$"
 
 
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": MONEY_PATTERN, "example": "1234.50"}
+)
 class MoneyField(serializers.DecimalField):
     """An amount as a decimal string, ``"1234.50"``; a JSON number is refused, since a
     float cannot hold every amount exactly."""

@@ -33,6 +33,8 @@ class JsonBody(JSONParser):
             return json.loads(raw, parse_float=Decimal, parse_constant=_refuse)
         except ValueError as exc:
             raise ParseError(f"The body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise ParseError("The body nests too deeply.") from None
 
 
 def _refuse(name: str):

@@ -19,6 +19,7 @@ from integrations.api.errors import (
     FieldProblem,
     Problem,
     QueryInvalid,
+    dotted,
     pointer,
     refused,
 )
@@ -77,7 +78,7 @@ class ProblemFormatter(ExceptionFormatter):
                 FieldProblem(
                     error.code or "invalid",
                     error.detail,
-                    "" if query else pointer(error.attr or ""),
+                    "" if query else pointer(*dotted(error.attr or "")),
                     error.attr if query else None,
                 )
                 for error in flatten_errors(exc.detail)

@@ -8,7 +8,7 @@ nothing is written.
 
 from collections.abc import Callable, Sequence
 
-from integrations.api.errors import FieldProblem, Invalid, Refused, pointer
+from integrations.api.errors import FieldProblem, Invalid, Refused, dotted, pointer
 from integrations.api.items import MAX_BULK_ITEMS
 from integrations.api.parsing import ItemParser, TypeProblem
 from kapittx.models import Tenant
@@ -51,7 +51,8 @@ def write(
         except RefusedItems as refusal:
             for error in refusal.errors:
                 index = good[error.index][0]
-                parts = (*prefix, error.field) if single else (*prefix, index, error.field)
+                field = dotted(error.field)
+                parts = (*prefix, *field) if single else (*prefix, index, *field)
                 problems.append((index, FieldProblem(error.code, error.reason, pointer(*parts))))
     if problems:
         problems.sort(key=lambda pair: pair[0])
@@ -108,7 +109,7 @@ def written_summary(written: Written) -> dict:
             {
                 "code": note.code,
                 "detail": note.reason,
-                "pointer": pointer("items", note.index, note.field),
+                "pointer": pointer("items", note.index, *dotted(note.field)),
             }
             for note in written.notes
         ],

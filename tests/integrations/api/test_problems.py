@@ -16,6 +16,12 @@ def test_400_malformed_json(api, mine):
     assert body["errors"][0]["pointer"] == ""
 
 
+def test_400_json_nested_beyond_reason(api, mine):
+    response = api.send("post", "/api/v1/customers/bulk/", raw="[" * 100_000)
+
+    assert problem(response)["status"] == 400
+
+
 def test_401_without_a_key(anonymous):
     body = problem(anonymous.get("/api/v1/customers/"))
 
