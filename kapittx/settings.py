@@ -275,6 +275,9 @@ KAPITTX_LOCAL_CHANNELS = env_bool("KAPITTX_LOCAL_CHANNELS", DEBUG)
 KAPITTX_ENCRYPTION_KEY = os.environ.get("KAPITTX_ENCRYPTION_KEY", "")
 # Public base URL, for links in messages and provider callbacks.
 KAPITTX_PUBLIC_URL = os.environ.get("KAPITTX_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# A Unicode TrueType font for PDF statements; empty: DejaVu Sans where the system has it,
+# else Helvetica with the letters Latin-1 lacks written plainly (docs/configuration.md).
+KAPITTX_PDF_FONT = os.environ.get("KAPITTX_PDF_FONT", "")
 
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
@@ -293,6 +296,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # fontTools logs each glyph subset of a PDF statement at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # Reminder channels (reminders.channels; see docs/channels.md).
