@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import Customer, Invoice
+from receivables.upsert import ItemError, Refused, upsert_customers, upsert_invoices
 
 #: Which form field shows an error on each key of a customer item ("" = the whole item).
 CUSTOMER_FIELD_OF = {
@@ -75,7 +76,6 @@ def readable_external_id(tenant: Tenant, name: str) -> str:
 def add_by_hand(tenant: Tenant, data: dict) -> Added:
     """Add the invoice in ``data`` (the form's cleaned data) for the chosen customer, or for
     a new one; raise EntryRefused with every reason, having written nothing."""
-    from receivables.upsert import Refused, upsert_invoices  # TEMPORARY until merged
 
     chosen: Customer | None = data.get("customer")
     currency = data["currency"] or (chosen.currency if chosen else tenant.base_currency)
@@ -105,13 +105,13 @@ def add_by_hand(tenant: Tenant, data: dict) -> Added:
             if not errors and written.created != 1:
                 errors.append(("number", f"Invoice {number} was added meanwhile elsewhere."))
         if errors:
-            raise EntryRefused(errors)  # rolls the customer back with it
+            # Both parts check the currency: say it once.
+            raise EntryRefused(list(dict.fromkeys(errors)))  # rolls the customer back too
     return Added(customer_id, written.ids[0], new_customer=chosen is None)
 
 
 def _add_customer(tenant, data, currency, errors) -> tuple[int | None, str]:
     """Create the new customer; return its id (None if refused) and external id."""
-    from receivables.upsert import Refused, upsert_customers  # TEMPORARY until merged
 
     external_id = data["external_id"].strip()
     if external_id and scoped(Customer, tenant).filter(external_id=external_id).exists():
@@ -138,7 +138,7 @@ def _add_customer(tenant, data, currency, errors) -> tuple[int | None, str]:
 
 
 def _on_fields(
-    found: list, fields: dict[str, str], *, skip_customer: bool = False
+    found: list[ItemError], fields: dict[str, str], *, skip_customer: bool = False
 ) -> list[tuple[str | None, str]]:
     """Put each error on its form field; a key the form has no field for goes on the form
     as a whole, naming the key. With ``skip_customer`` an unknown customer is not reported
