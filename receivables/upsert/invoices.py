@@ -52,6 +52,7 @@ COLUMNS = [
     "status",
     "voided_on",
 ]
+ATTNAMES = [name if name != "customer" else "customer_id" for name in COLUMNS]
 _url = URLValidator(schemes=["http", "https"])
 
 
@@ -157,9 +158,7 @@ def _plan(errors, index, item, customers, stored: _Stored, seen, today) -> Plan 
     if new:
         invoice = bulk.Row(Invoice, tenant_id=customer.tenant_id, customer_id=customer.pk)
         currency = currency or customer.currency
-    before = {
-        name: getattr(invoice, name if name != "customer" else "customer_id") for name in COLUMNS
-    }
+    before = {name: getattr(invoice, name) for name in ATTNAMES}
     invoice.number, invoice.external_id = number, key or invoice.external_id
     invoice.currency = currency or invoice.currency
     invoice.issue_date = issue or invoice.issue_date
@@ -180,9 +179,7 @@ def _plan(errors, index, item, customers, stored: _Stored, seen, today) -> Plan 
     _move_status(errors, index, invoice, status, new, applied, today)
     if errors.bad(index):
         return None
-    after = {
-        name: getattr(invoice, name if name != "customer" else "customer_id") for name in COLUMNS
-    }
+    after = {name: getattr(invoice, name) for name in ATTNAMES}
     plan = Plan(index, invoice, new, changed=after != before, paid_on=paid_on)
     plan.customer_external_id = (
         customer.external_id if customer else customers.external_id(invoice.customer_id)
@@ -359,11 +356,10 @@ def _write(tenant, plans: list[Plan], customers, today, on_progress) -> None:
     if on_progress:
         on_progress(len(new), len(plans))
     changed = [plan.invoice for plan in plans if plan.changed and not plan.new]
-    columns = [f.attname for f in (Invoice._meta.get_field(name) for name in COLUMNS)]
     bulk.update_values(
         Invoice,
         [*COLUMNS, "updated_at"],
-        [(i.pk, *(getattr(i, name) for name in columns), now) for i in changed],
+        [(i.pk, *(getattr(i, name) for name in ATTNAMES), now) for i in changed],
     )
     paying = [plan for plan in plans if plan.pay]
     _record_paid_before(tenant, paying, today, now)

@@ -311,7 +311,7 @@ def _write(tenant: Tenant, plans: list[Plan], on_progress) -> None:
         plan.index: [
             Allocation(
                 tenant=tenant,
-                invoice=invoice,
+                invoice_id=invoice.pk,
                 payment=plan.payment,
                 amount=part,
                 applied_on=plan.payment.received_on,
