@@ -7,6 +7,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from kapittx import bulk
 from kapittx.bulk import update_values
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
@@ -249,7 +250,7 @@ def _write(tenant, written, wanted, existing, contacts, on_progress) -> None:
             changed.append(customer)
         existing[values["external_id"]] = customer
         wanted[index] = customer
-    Customer.objects.bulk_create(new, batch_size=2000)
+    bulk.create(Customer, new)
     columns = [*FIELDS, "updated_at"]
     update_values(
         Customer, columns, [(c.pk, *(getattr(c, name) for name in columns)) for c in changed]
@@ -302,7 +303,7 @@ def _write_contacts(tenant, customers: list[Customer], contacts: dict[int, list[
                 contact.updated_at = now
                 changed.append(contact)
                 touched.add(customer.pk)
-    Contact.objects.bulk_create(new, batch_size=2000)
+    bulk.create(Contact, new)
     columns = [*CONTACT_FIELDS, "updated_at"]
     update_values(
         Contact, columns, [(c.pk, *(getattr(c, name) for name in columns)) for c in changed]
