@@ -149,9 +149,15 @@ def _contacts_wanted(errors, items, wanted, existing) -> dict[int, list[dict]]:
         if not isinstance(raw, list) or len(raw) > 50:
             errors.add(index, "contacts", "invalid", "contacts must be a list of at most 50.")
             continue
-        values = wanted[index] or {}
-        known = existing.get(values.get("external_id"))
-        region = values.get("country") or (known.country if known else "")
+        # The item's own country, even when another of its fields is bad, so a national
+        # number is read as that country's and not refused for a wrong reason.
+        country = item.get("country")
+        known = existing.get(item.get("external_id"))
+        region = (
+            country.strip().upper()
+            if isinstance(country, str) and country.strip().upper() in checks.countries()
+            else (known.country if known else "")
+        )
         found[index] = [
             contact
             for number, entry in enumerate(raw)
