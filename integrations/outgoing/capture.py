@@ -26,6 +26,8 @@ COLUMNS = [
     "attempts",
     "next_attempt_at",
     "created_at",
+    "response_body",
+    "last_error",
 ]
 
 
@@ -46,7 +48,7 @@ def capture(tenant_id: int, events: Iterable[tuple[str, dict]]) -> int:
         # the same webhook-id twice and can tell.
         event_id, body = new_event_id(), envelope(event_type, data, now)
         rows.extend(
-            (tenant_id, pk, event_id, event_type, body, DeliveryStatus.PENDING, 0, now, now)
+            (tenant_id, pk, event_id, event_type, body, DeliveryStatus.PENDING, 0, now, now, "", "")
             for pk in wanting
         )
     if rows:

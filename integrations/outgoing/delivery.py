@@ -201,6 +201,9 @@ def record(delivery: WebhookDelivery, answer: Answer, at: datetime) -> str:
 
 def attempt(session: requests.Session, delivery: WebhookDelivery) -> str:
     """Make and record one attempt of a claimed delivery; return its status after it."""
+    # Read again: an earlier answer in this batch (410, the last attempt) or a member may
+    # have switched the endpoint off since the batch was claimed.
+    delivery.subscription.refresh_from_db(fields=["enabled"])
     if not delivery.subscription.enabled:
         scoped(WebhookDelivery, delivery.tenant_id).filter(
             pk=delivery.pk, status=S.DELIVERING
