@@ -14,17 +14,20 @@ request forgery). So every such call goes through here:
   again as it connects and then connects to the very address it checked, with the URL's
   host name kept for the ``Host`` header, TLS's server name and the certificate check: a DNS
   answer that changes between the check and the call (DNS rebinding) reaches nothing it
-  was not allowed to. Timeouts are short, response bodies are read to ``MAX_BODY`` bytes at
-  most, and proxies from the environment are not used (they would resolve the name again).
+  was not allowed to. Timeouts are short (the body of an answer, too, must arrive within
+  the read timeout), response bodies are read to ``MAX_BODY`` bytes at most, and proxies
+  from the environment are not used (they would resolve the name again).
 - :func:`post` sends one POST through such a session and never follows a redirect.
 """
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
@@ -138,6 +141,21 @@ def timeouts() -> tuple[float, float]:
     return settings.KAPITTX_EGRESS_CONNECT_TIMEOUT, settings.KAPITTX_EGRESS_READ_TIMEOUT
 
 
+def _read_capped(raw, seconds: float) -> bytes:
+    """Read at most ``MAX_BODY`` + 1 bytes of an answer, in at most ``seconds`` in all: a
+    server dripping a byte at a time stays within each read's timeout, not within this."""
+    deadline = time.monotonic() + seconds
+    body = bytearray()
+    while len(body) <= MAX_BODY:
+        chunk = raw.read1(MAX_BODY + 1 - len(body), decode_content=True)
+        if not chunk:
+            break
+        body += chunk
+        if time.monotonic() > deadline:
+            raise urllib3.exceptions.ReadTimeoutError(None, None, "The answer took too long.")
+    return bytes(body)
+
+
 class GuardedAdapter(HTTPAdapter):
     """A transport that checks each request's URL as it connects, connects to the address
     it checked, and reads at most ``MAX_BODY`` bytes of the answer."""
@@ -152,11 +170,17 @@ class GuardedAdapter(HTTPAdapter):
             request, stream=True, timeout=timeout or timeouts(), verify=verify, cert=cert
         )
         if not stream:
-            body = response.raw.read(MAX_BODY + 1, decode_content=True) or b""
+            try:
+                body = _read_capped(response.raw, timeouts()[1])
+            except urllib3.exceptions.ReadTimeoutError as exc:
+                raise requests.exceptions.ReadTimeout(exc, request=request) from exc
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise requests.ConnectionError(exc, request=request) from exc
+            finally:
+                response.close()
             response._content = body[:MAX_BODY]
             response._content_consumed = True
             response.truncated = len(body) > MAX_BODY
-            response.close()
         return response
 
     def build_connection_pool_key_attributes(self, request, verify, cert=None):

@@ -2,7 +2,8 @@
 written as one delivery row per enabled endpoint that asks for it, in the transaction of the
 change it reports — so an event is delivered if and only if that change is committed.
 
-A tenant without endpoints costs one indexed query per publishing call.
+A tenant without endpoints costs one indexed query per publishing call (per batch, in a
+worker sending reminders).
 """
 
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from integrations.outgoing.models import DeliveryStatus, WebhookDelivery, Webhoo
 from kapittx.bulk import insert_ignoring_conflicts
 from kapittx.events import published
 from kapittx.tenancy import scoped
+from reminders.outbox.batch_memo import memo
 
 COLUMNS = [
     "tenant",
@@ -33,8 +35,16 @@ COLUMNS = [
 
 def capture(tenant_id: int, events: Iterable[tuple[str, dict]]) -> int:
     """Write the deliveries of ``events`` for the tenant's endpoints; return how many."""
-    endpoints = list(
-        scoped(WebhookSubscription, tenant_id).filter(enabled=True).values_list("pk", "event_types")
+    # A worker sending a batch of reminders publishes one event per message: the endpoints
+    # are read once per batch (one switched off meanwhile has its deliveries cancelled
+    # when they are claimed).
+    endpoints = memo(
+        ("webhook_endpoints", tenant_id),
+        lambda: list(
+            scoped(WebhookSubscription, tenant_id)
+            .filter(enabled=True)
+            .values_list("pk", "event_types")
+        ),
     )
     if not endpoints:
         return 0

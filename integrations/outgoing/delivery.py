@@ -11,6 +11,7 @@ it through the egress guard and records what the endpoint answered.
   switched off and the tenant's owners are told.
 """
 
+import logging
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from kapittx.locks import locked
 from kapittx.tenancy import scoped
 from reminders.channels.encryption import CredentialsUnreadable
 
+log = logging.getLogger(__name__)
 S = DeliveryStatus
 #: Deliveries one claim takes.
 BATCH = 20
@@ -68,16 +70,23 @@ def tenants_with_work(now: datetime) -> list[int]:
 
 
 def reclaim(tenant_id: int, now: datetime) -> int:
-    """Make deliveries whose worker stopped mid-attempt due again."""
-    return (
-        scoped(WebhookDelivery, tenant_id)
-        .filter(status=S.DELIVERING, claimed_at__lt=now - LEASE)
-        .update(
-            status=S.PENDING,
-            next_attempt_at=now,
-            claimed_at=None,
-            last_error="The worker stopped during this attempt; it is made again.",
-        )
+    """Make deliveries whose worker stopped mid-attempt due again — or, at their last
+    attempt, failed (a delivery whose every attempt stops its worker is not tried for
+    ever)."""
+    stale = scoped(WebhookDelivery, tenant_id).filter(
+        status=S.DELIVERING, claimed_at__lt=now - LEASE
+    )
+    stale.filter(attempts__gte=retries.MAX_ATTEMPTS).update(
+        status=S.FAILED,
+        next_attempt_at=None,
+        claimed_at=None,
+        last_error="The worker stopped during its last attempt; not tried again.",
+    )
+    return stale.update(
+        status=S.PENDING,
+        next_attempt_at=now,
+        claimed_at=None,
+        last_error="The worker stopped during this attempt; it is made again.",
     )
 
 
@@ -132,6 +141,11 @@ def call(session: requests.Session, delivery: WebhookDelivery, at: datetime) -> 
         return Answer(error="No answer in time.", duration_ms=took())
     except requests.RequestException as exc:
         return Answer(error=f"Could not connect: {exc}"[:1000], duration_ms=took())
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as exc:  # one delivery's trouble stays its own, and is retried
+        log.exception("webhook delivery %s: the attempt failed unexpectedly", delivery.pk)
+        return Answer(error=f"{type(exc).__name__}: {exc}"[:1000], duration_ms=took())
     return Answer(
         status=response.status_code,
         body=response.content[:KEPT_BODY].decode("utf-8", "replace"),

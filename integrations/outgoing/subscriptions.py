@@ -5,7 +5,6 @@ A refusal is a ``ValidationError`` keyed by field (``url``, ``event_types``), in
 the person who typed it.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -23,7 +22,6 @@ from kapittx import egress
 from kapittx.models import Tenant, User
 from kapittx.tenancy import scoped
 
-log = logging.getLogger(__name__)
 S = DeliveryStatus
 
 #: Endpoints a tenant may have.
@@ -138,7 +136,9 @@ def delete_subscription(subscription: WebhookSubscription) -> None:
     scoped(WebhookSubscription, subscription.tenant_id).filter(pk=subscription.pk).delete()
 
 
-def send_test_event(subscription: WebhookSubscription, now: datetime | None = None):
+def send_test_event(
+    subscription: WebhookSubscription, now: datetime | None = None
+) -> WebhookDelivery:
     """Queue a ``ping`` for the endpoint, delivered, signed and retried like any event.
 
     Raise ``ValidationError`` when the endpoint is switched off.

@@ -4,6 +4,7 @@ exactly the address that was checked (kapittx.egress)."""
 import socket
 import ssl
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -116,6 +117,35 @@ def test_a_long_answer_is_read_only_to_the_cap(settings):
     finally:
         receiver.stop()
     assert len(response.content) == egress.MAX_BODY and response.truncated
+
+
+def test_an_answer_dripping_in_is_cut_off_at_the_read_timeout(settings):
+    settings.KAPITTX_EGRESS_ALLOW_PRIVATE = settings.KAPITTX_EGRESS_ALLOW_HTTP = True
+    settings.KAPITTX_EGRESS_READ_TIMEOUT = 0.5
+    dripping = socket.socket()
+    dripping.bind(("127.0.0.1", 0))
+    dripping.listen()
+
+    def drip() -> None:
+        connection, _ = dripping.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
+        try:
+            for _ in range(100):  # each byte well within the read timeout
+                time.sleep(0.1)
+                connection.sendall(b"x")
+        except OSError:
+            pass
+        connection.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            egress.post(f"http://127.0.0.1:{dripping.getsockname()[1]}/", b"{}", {})
+    finally:
+        dripping.close()
+    assert time.monotonic() - started < 3
 
 
 def test_the_address_checked_is_the_address_called_even_if_dns_changes(settings, fake_dns):

@@ -16,6 +16,7 @@ from receivables.models import Contact
 from reminders.channels.base import ChannelError
 from reminders.models import Dispatch
 from reminders.outbox import outcomes, send
+from reminders.outbox.batch_memo import batch_scope
 from tests.reminders.fakes import make_contact, make_dispatch
 from tests.reminders.scenario import local, make_customer, make_invoice, make_workflow, run
 
@@ -33,6 +34,16 @@ def test_a_tenant_without_endpoints_pays_one_query_and_gets_nothing(
     with django_assert_num_queries(1):
         publish_many(tenant.pk, [("invoice.created", {"id": 1})] * 50)
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_worker_sending_a_batch_reads_the_endpoints_once(
+    tenant, subscribe, django_assert_num_queries
+):
+    subscribe(tenant, ["reminder.sent"])
+    with batch_scope(), django_assert_num_queries(1 + 3):
+        for n in range(3):
+            publish(tenant.pk, "reminder.sent", {"id": n})
+    assert WebhookDelivery.objects.count() == 3
 
 
 def test_each_event_goes_to_the_enabled_endpoints_that_ask_for_it(tenant, other_tenant, subscribe):

@@ -4,6 +4,7 @@ switched off and its owners told."""
 
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -186,6 +187,17 @@ def test_a_claimed_delivery_is_nobody_elses_until_its_lease_runs_out(tenant, end
     assert only(tenant).attempts == 2 and len(receiver.received) == 1
 
 
+def test_a_delivery_whose_last_attempt_stopped_its_worker_is_given_up(tenant, endpoint):
+    publish(tenant.pk, *EVENT)
+    long_ago = timezone.now() - worker.LEASE - timedelta(minutes=1)
+    WebhookDelivery.objects.update(status=S.DELIVERING, claimed_at=long_ago, attempts=MAX_ATTEMPTS)
+
+    assert worker.reclaim(tenant.pk, timezone.now()) == 0
+
+    d = only(tenant)
+    assert (d.status, d.claimed_at) == (S.FAILED, None) and "last attempt" in d.last_error
+
+
 def test_the_tick_finds_only_tenants_with_something_due(tenant, other_tenant, endpoint):
     publish(tenant.pk, *EVENT)
     now = timezone.now()
@@ -251,3 +263,32 @@ def test_workers_claiming_at_once_never_take_the_same_delivery(postgres, tenant,
 
     assert len(taken) == len(set(taken)) == 60
     assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {(S.DELIVERING, 1)}
+
+
+def test_an_answer_that_stalls_half_way_is_a_failed_attempt(
+    tenant, endpoint, local_egress, settings
+):
+    # A server that sends its headers and the start of the body, then nothing more.
+    stalling = socket.socket()
+    stalling.bind(("127.0.0.1", 0))
+    stalling.listen()
+
+    def answer_half() -> None:
+        connection, _ = stalling.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc")
+        time.sleep(1)
+        connection.close()
+
+    threading.Thread(target=answer_half, daemon=True).start()
+    endpoint.subscription.__class__.objects.update(
+        url=f"http://127.0.0.1:{stalling.getsockname()[1]}/hooks"
+    )
+    settings.KAPITTX_EGRESS_READ_TIMEOUT = 0.3
+    publish(tenant.pk, *EVENT)
+    try:
+        deliver(tenant)
+    finally:
+        stalling.close()
+    d = only(tenant)
+    assert (d.status, d.last_error) == (S.PENDING, "No answer in time.")
