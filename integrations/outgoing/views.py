@@ -116,7 +116,7 @@ def webhook_disable(request: HttpRequest, webhook_id: int) -> HttpResponse:
 def webhook_delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
     subscription = _endpoint(request, webhook_id)
     if request.POST.get("confirm") != "delete":
-        messages.error(request, "Not removed: confirm that the endpoint and its log go.")
+        messages.error(request, "Not removed: tick the box to remove it and its delivery log.")
         return _to_detail(request, subscription)
     subscriptions.delete_subscription(subscription)
     messages.success(request, f"Endpoint {subscription.url} removed, with its delivery log.")
