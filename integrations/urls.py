@@ -9,4 +9,5 @@ urlpatterns = [
     path("ways-in/", hub.ways_in_panel, name="integrations_ways_in"),
     path("new/", include("integrations.manual.urls")),
     path("exports/", include("integrations.exports.urls")),
+    path("webhooks/", include("integrations.outgoing.urls")),
 ]

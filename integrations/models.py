@@ -1,0 +1,5 @@
+"""The integrations layer's models, one import line per area."""
+
+from integrations.outgoing.models import OverdueWatermark as OverdueWatermark
+from integrations.outgoing.models import WebhookDelivery as WebhookDelivery
+from integrations.outgoing.models import WebhookSubscription as WebhookSubscription
