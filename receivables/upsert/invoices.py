@@ -422,12 +422,12 @@ def _announce(tenant, plans: list[Plan], changed, rederived) -> None:
     )
     events.publish_many(
         tenant.pk,
-        [
+        (
             (
                 "invoice.created" if plan.new else "invoice.updated",
                 invoice_data(plan.invoice, plan.customer_external_id),
             )
             for plan in plans
             if plan.new or plan.invoice.pk in moved
-        ],
+        ),
     )

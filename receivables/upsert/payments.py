@@ -339,11 +339,11 @@ def _write(tenant: Tenant, plans: list[Plan], on_progress) -> None:
     )
     events.publish_many(
         tenant.pk,
-        [
+        (
             (
                 "payment.recorded",
                 payment_data(plan.payment, plan.customer.external_id, allocations[plan.index]),
             )
             for plan in new
-        ],
+        ),
     )
