@@ -16,8 +16,8 @@ from integrations.outgoing.models import OverdueWatermark
 from kapittx.events import publish_many
 from kapittx.localtime import local_today
 from kapittx.models import Tenant
-from kapittx.money import rounded
 from kapittx.tenancy import scoped
+from receivables.event_data import invoice_data
 from receivables.models import Invoice
 
 EVENT = "invoice.overdue"
@@ -25,25 +25,11 @@ EVENT = "invoice.overdue"
 CHUNK = 2000
 
 
-def money(amount, currency: str) -> str:
-    return f"{rounded(amount, currency):f}"
-
-
 def overdue_data(invoice: Invoice, today: date) -> dict:
     """Return the event's payload: the invoice as the other invoice events carry it, and how
     many days it is overdue."""
     return {
-        "id": invoice.pk,
-        "external_id": invoice.external_id,
-        "number": invoice.number,
-        "customer": invoice.customer_id,
-        "customer_external_id": invoice.customer.external_id,
-        "status": invoice.status,
-        "currency": invoice.currency,
-        "total": money(invoice.total, invoice.currency),
-        "balance": money(invoice.balance, invoice.currency),
-        "issue_date": invoice.issue_date.isoformat(),
-        "due_date": invoice.due_date.isoformat(),
+        **invoice_data(invoice, invoice.customer.external_id),
         "days_overdue": (today - invoice.due_date).days,
     }
 

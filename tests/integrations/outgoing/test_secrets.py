@@ -15,7 +15,7 @@ def test_a_rotation_re_encrypts_every_secret_with_the_new_key(tenant, subscribe,
     secrets = [secret_of(subscribe(tenant, ["promise.made"])) for _ in range(3)]
 
     settings.KAPITTX_ENCRYPTION_KEY = f"{new},{old}"
-    call_command("reencrypt_webhook_secrets", "--batch-size", "2")
+    call_command("rotate_encryption_key", "--batch-size", "2")
     settings.KAPITTX_ENCRYPTION_KEY = new
     settings.SECRET_KEY = "a-secret-key-the-secrets-were-never-stored-under"
 
@@ -30,7 +30,7 @@ def test_a_secret_no_key_reads_is_named(tenant, subscribe, settings):
     settings.SECRET_KEY = "another-secret-key"
 
     with pytest.raises(CommandError, match=f"webhook endpoints {lost.pk}:"):
-        call_command("reencrypt_webhook_secrets")
+        call_command("rotate_encryption_key")
 
 
 def test_each_endpoint_gets_its_own_secret(tenant, subscribe):
