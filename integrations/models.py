@@ -1,3 +1,7 @@
-"""The models of each part of integrations, gathered for Django's app registry."""
+"""The integrations layer's models, one import line per area."""
 
-from integrations.api.models import ApiKey, IdempotencyRecord  # noqa: F401
+from integrations.api.models import ApiKey as ApiKey
+from integrations.api.models import IdempotencyRecord as IdempotencyRecord
+from integrations.outgoing.models import OverdueWatermark as OverdueWatermark
+from integrations.outgoing.models import WebhookDelivery as WebhookDelivery
+from integrations.outgoing.models import WebhookSubscription as WebhookSubscription

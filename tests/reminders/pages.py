@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from integrations.outgoing.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from integrations.outgoing.signing import new_secret, seal
 from kapittx.models import Tenant
 from receivables.models import Contact, Customer, Invoice
 from reminders.models import (
@@ -37,6 +39,8 @@ class World:
     customer: Customer
     invoice: Invoice
     dispatch: Dispatch
+    webhook: WebhookSubscription
+    webhook_delivery: WebhookDelivery
 
     def ids(self) -> dict[str, int]:
         """The URL keyword arguments this world's objects fill (``tests/test_isolation.py``)."""
@@ -48,6 +52,8 @@ class World:
             "contact_id": self.customer.contacts.get().pk,
             "invoice_id": self.invoice.pk,
             "dispatch_id": self.dispatch.pk,
+            "webhook_id": self.webhook.pk,
+            "webhook_delivery_id": self.webhook_delivery.pk,
         }
 
 
@@ -95,6 +101,13 @@ def build_world(tenant: Tenant, name: str) -> World:
         workflow=workflow,
         rules=[{"field": "outstanding", "op": "gte", "value": "100"}],
     )
+    webhook = WebhookSubscription.objects.create(
+        tenant=tenant,
+        url=f"https://hooks.{name.lower()}.test/kapittx",
+        event_types=["invoice.overdue"],
+        secret_encrypted=seal(new_secret()),
+        secret_hint="whsec_",
+    )
     return World(
         tenant=tenant,
         workflow=workflow,
@@ -112,6 +125,18 @@ def build_world(tenant: Tenant, name: str) -> World:
             recipient="ap-C-1@x.test",
             provider_message_id="prov-123",
             sent_at=timezone.now(),
+        ),
+        webhook=webhook,
+        webhook_delivery=WebhookDelivery.objects.create(
+            tenant=tenant,
+            subscription=webhook,
+            event_id=f"msg_{name}",
+            event_type="invoice.overdue",
+            body=f'{{"type":"invoice.overdue","data":{{"number":"{name}-1"}}}}',
+            status=DeliveryStatus.FAILED,
+            attempts=10,
+            response_status=500,
+            response_body=f"{name} receiver error",
         ),
     )
 
