@@ -9,13 +9,15 @@ from rest_framework.throttling import BaseThrottle
 
 from integrations.api.models import ApiKey
 
-_PERIODS = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600, "day": 86400, "d": 86400}
+#: Seconds per period, by the period's first letter: ``/s``, ``/min``, ``/hour``, ``/day``.
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """Return (requests, seconds) of a rate like ``600/min``."""
+    """Return (requests, seconds) of a rate like ``600/min`` (or ``/minute``, ``/s``, ``/h``,
+    ``/day``)."""
     count, _, period = rate.partition("/")
-    return int(count), _PERIODS[period.strip().lower()]
+    return int(count), _PERIODS[period.strip().lower()[:1]]
 
 
 class PerKeyThrottle(BaseThrottle):

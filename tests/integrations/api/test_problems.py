@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from integrations.api.throttling import parse_rate
 from integrations.api.views.customers import CustomerViewSet
 from tests.integrations.api.conftest import Api, problem
 
@@ -139,3 +140,9 @@ def test_options_is_not_an_endpoint(api, mine):
     response = api.send("options", "/api/v1/customers/by-external-id/C-1/")
 
     assert problem(response)["status"] == 405
+
+
+def test_rates_are_written_as_people_write_them():
+    assert parse_rate("600/min") == parse_rate("600/minute") == (600, 60)
+    assert parse_rate("10/s") == (10, 1)
+    assert parse_rate("5000/day") == (5000, 86400)
