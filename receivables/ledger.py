@@ -11,12 +11,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Q, Sum
 
-from kapittx import money
+from kapittx import events, money
 from kapittx.locks import locked
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
+from receivables.balances import DERIVED_FIELDS, LedgerError, applied_sums, derive
+from receivables.event_data import invoice_data, payment_data
 from receivables.models import (
     OPEN_STATUSES,
     ZERO,
@@ -32,15 +33,6 @@ from receivables.models import (
 MAX_AMOUNT = Decimal(10) ** 12
 
 
-class LedgerError(ValueError):
-    """A ledger operation was refused; ``code`` says why, the message says it for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 @dataclass(frozen=True)
 class Split:
     """Part of a payment or credit note to apply to one invoice."""
@@ -49,8 +41,9 @@ class Split:
     amount: Decimal
 
 
-def _money(value, what: str, currency: str) -> Decimal:
-    """Return ``value`` as an amount of ``currency``, exact to its minor units, or refuse it."""
+def checked_amount(value, what: str, currency: str) -> Decimal:
+    """Return ``value`` as an amount of ``currency``, exact to its minor units, or refuse it
+    (``LedgerError``)."""
     try:
         amount = Decimal(str(value))
     except ArithmeticError:
@@ -80,56 +73,10 @@ def _refresh(invoices: Iterable[Invoice]) -> None:
     invoices = list(invoices)
     if not invoices:
         return
-    sums = {
-        row["invoice_id"]: row
-        for row in Allocation.objects.filter(invoice__in=invoices)
-        .values("invoice_id")
-        .annotate(
-            paid=Sum("amount", filter=Q(payment__isnull=False)),
-            credited=Sum("amount", filter=Q(credit_note__isnull=False)),
-            last_applied=Max("applied_on"),
-        )
-    }
+    sums = applied_sums([invoice.pk for invoice in invoices])
     for invoice in invoices:
-        row = sums.get(invoice.pk, {})
-        invoice.amount_paid = row.get("paid") or ZERO
-        invoice.amount_credited = row.get("credited") or ZERO
-        if invoice.status == InvoiceStatus.VOID:
-            invoice.balance = ZERO
-        else:
-            invoice.balance = (
-                invoice.total
-                - invoice.amount_paid
-                - invoice.amount_credited
-                - invoice.amount_written_off
-            )
-        if invoice.balance < 0:
-            raise LedgerError(
-                "over_allocation", f"Invoice {invoice.number} would be paid more than its total."
-            )
-        invoice.status = _status_for(invoice)
-        invoice.paid_on = row.get("last_applied") if invoice.status == InvoiceStatus.PAID else None
-        invoice.save(
-            update_fields=[
-                "amount_paid",
-                "amount_credited",
-                "balance",
-                "status",
-                "paid_on",
-            ]
-        )
-
-
-def _status_for(invoice: Invoice) -> str:
-    if invoice.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
-        return invoice.status
-    if invoice.amount_written_off > 0:
-        return InvoiceStatus.WRITTEN_OFF
-    if invoice.balance == 0:
-        return InvoiceStatus.PAID
-    if invoice.balance < invoice.total:
-        return InvoiceStatus.PARTIALLY_PAID
-    return InvoiceStatus.OPEN
+        derive(invoice, sums.get(invoice.pk, {}))
+        invoice.save(update_fields=DERIVED_FIELDS)
 
 
 @transaction.atomic
@@ -152,8 +99,8 @@ def create_invoice(
     if customer.tenant_id != tenant.pk:
         raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
     currency = (currency or customer.currency).upper()
-    subtotal = _money(subtotal, "Subtotal", currency)
-    tax = _money(tax, "Tax", currency)
+    subtotal = checked_amount(subtotal, "Subtotal", currency)
+    tax = checked_amount(tax, "Tax", currency)
     if due_date < issue_date:
         raise LedgerError("invalid_dates", "The due date cannot be before the issue date.")
     if scoped(Invoice, tenant).filter(number=number).exists():
@@ -161,7 +108,7 @@ def create_invoice(
     total = subtotal + tax
     if total == 0:
         raise LedgerError("invalid_amount", "An invoice must be for more than zero.")
-    return Invoice.objects.create(
+    invoice = Invoice.objects.create(
         tenant=tenant,
         customer=customer,
         number=number,
@@ -177,6 +124,8 @@ def create_invoice(
         po_number=po_number,
         document_url=document_url,
     )
+    _announce(invoice, "invoice.created")
+    return invoice
 
 
 @transaction.atomic
@@ -188,6 +137,7 @@ def issue_invoice(invoice: Invoice) -> Invoice:
     invoice.status = InvoiceStatus.OPEN
     invoice.save(update_fields=["status"])
     _refresh([invoice])
+    _announce(invoice, "invoice.updated")
     return invoice
 
 
@@ -210,7 +160,7 @@ def record_payment(
     if customer.tenant_id != tenant.pk:
         raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
     currency = (currency or customer.currency).upper()
-    amount = _money(amount, "Payment amount", currency)
+    amount = checked_amount(amount, "Payment amount", currency)
     if amount == 0:
         raise LedgerError("invalid_amount", "A payment must be more than zero.")
     payment = Payment.objects.create(
@@ -223,7 +173,10 @@ def record_payment(
         method=method,
         unallocated=amount,
     )
-    apply(payment, splits)
+    allocations = apply(payment, splits)
+    events.publish(
+        tenant.pk, "payment.recorded", payment_data(payment, customer.external_id, allocations)
+    )
     return payment
 
 
@@ -243,7 +196,7 @@ def record_credit_note(
     if customer.tenant_id != tenant.pk:
         raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
     currency = (currency or customer.currency).upper()
-    amount = _money(amount, "Credit note amount", currency)
+    amount = checked_amount(amount, "Credit note amount", currency)
     if amount == 0:
         raise LedgerError("invalid_amount", "A credit note must be more than zero.")
     if scoped(CreditNote, tenant).filter(number=number).exists():
@@ -297,7 +250,10 @@ def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -
             if invoice is None:
                 raise LedgerError("wrong_tenant", "An invoice belongs to another tenant.")
             plan.append(
-                (invoice, _money(split.amount, f"Amount for {invoice.number}", invoice.currency))
+                (
+                    invoice,
+                    checked_amount(split.amount, f"Amount for {invoice.number}", invoice.currency),
+                )
             )
         _check_plan(source, plan)
 
@@ -376,6 +332,7 @@ def void_invoice(invoice: Invoice, on: date) -> Invoice:
     invoice.voided_on = on
     invoice.save(update_fields=["status", "voided_on"])
     _refresh([invoice])
+    _announce(invoice, "invoice.updated")
     return invoice
 
 
@@ -391,4 +348,11 @@ def write_off(invoice: Invoice, on: date) -> Invoice:
     invoice.written_off_on = on
     invoice.save(update_fields=["amount_written_off", "written_off_on"])
     _refresh([invoice])
+    _announce(invoice, "invoice.updated")
     return invoice
+
+
+def _announce(invoice: Invoice, event_type: str) -> None:
+    events.publish(
+        invoice.tenant_id, event_type, invoice_data(invoice, invoice.customer.external_id)
+    )

@@ -5,6 +5,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from kapittx.models import Tenant
+from receivables import signals
 from receivables.models import OPEN_STATUSES, Customer, Invoice
 from reminders.outbox import positions
 
@@ -34,3 +35,15 @@ def place_changed_customer(
     if raw or created:
         return
     positions.look_again_for_customer(instance.tenant_id, instance.pk)
+
+
+@receiver(signals.invoices_changed, dispatch_uid="reminders.place_invoices_changed_in_bulk")
+def place_invoices_changed_in_bulk(sender, tenant_id: int, invoice_ids: list[int], **kwargs):
+    """Invoices an import or an API batch created or changed are placed by the next sweep."""
+    positions.look_again((pk, tenant_id) for pk in invoice_ids)
+
+
+@receiver(signals.customers_changed, dispatch_uid="reminders.place_customers_changed_in_bulk")
+def place_customers_changed_in_bulk(sender, tenant_id: int, customer_ids: list[int], **kwargs):
+    """Customers changed in bulk may belong to another segment, zone or workflow now."""
+    positions.look_again_for_customers(tenant_id, customer_ids)

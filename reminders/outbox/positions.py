@@ -41,6 +41,18 @@ def look_again_for_customer(tenant: Tenant | int, customer_id: int) -> int:
     )
 
 
+def look_again_for_customers(tenant: Tenant | int, customer_ids: list[int]) -> int:
+    """Have the next sweep place these customers' open invoices again; return how many."""
+    found = 0
+    for start in range(0, len(customer_ids), 10000):
+        found += _open(
+            scoped(ReminderPosition, tenant).filter(
+                invoice__customer_id__in=customer_ids[start : start + 10000]
+            )
+        ).update(next_at=AT_NEXT_SWEEP)
+    return found
+
+
 def look_again_for_tenant(tenant: Tenant | int) -> int:
     """Have the next sweep place every open invoice of ``tenant`` again; return how many."""
     return _open(scoped(ReminderPosition, tenant)).update(next_at=AT_NEXT_SWEEP)

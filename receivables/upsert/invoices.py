@@ -1,0 +1,438 @@
+"""Create or update invoices by external id or number, many at a time, by the ledger's rules.
+
+Long because it holds the one set of rules for an invoice arriving from outside: matching,
+status changes an accounting system may make, and what it says is already paid.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from kapittx import events
+from kapittx.bulk import update_values
+from kapittx.localtime import local_today
+from kapittx.models import Tenant
+from receivables.balances import LedgerError, refresh_many
+from receivables.event_data import invoice_data
+from receivables.ledger import MAX_AMOUNT
+from receivables.models import (
+    OPEN_STATUSES,
+    ZERO,
+    Allocation,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentSource,
+)
+from receivables.signals import invoices_changed
+from receivables.upsert import checks
+from receivables.upsert.checks import BAD
+from receivables.upsert.references import Customers, locked_invoices
+from receivables.upsert.results import Errors, ItemError, Refused, Written
+
+STATUSES = (InvoiceStatus.DRAFT, InvoiceStatus.OPEN, InvoiceStatus.VOID)
+#: The columns an item may change on a stored invoice.
+COLUMNS = [
+    "customer",
+    "number",
+    "external_id",
+    "issue_date",
+    "due_date",
+    "currency",
+    "subtotal",
+    "tax",
+    "total",
+    "po_number",
+    "document_url",
+    "status",
+    "voided_on",
+]
+_url = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class Plan:
+    """What one good item does: the invoice to create or change, and what it pays."""
+
+    index: int
+    invoice: Invoice
+    new: bool
+    changed: bool
+    pay: Decimal = ZERO  # recorded as already paid before the import
+    paid_on: date | None = None
+    customer_external_id: str = ""
+    notes: list = field(default_factory=list)
+
+
+def upsert_invoices(
+    tenant: Tenant,
+    items: Sequence[dict],
+    *,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Written:
+    """Create or update an invoice per item (matched by external id, else number); all or
+    nothing."""
+    errors = Errors()
+    today = local_today(timezone.now(), tenant.time_zone)
+    with transaction.atomic():
+        customers = Customers(tenant, items)
+        stored = _stored(tenant, items)
+        seen: dict[str, dict] = {"number": {}, "external_id": {}}
+        plans = [
+            _plan(errors, index, item, customers, stored, seen, today)
+            for index, item in enumerate(items)
+        ]
+        errors.raise_if_any()
+        written = Written(notes=errors.notes)
+        for plan in plans:
+            written.ids.append(None if plan.new else plan.invoice.pk)
+            if plan.new:
+                written.created += 1
+            elif plan.changed or plan.pay:
+                written.updated += 1
+            else:
+                written.unchanged += 1
+        if not dry_run:
+            _write(tenant, plans, customers, today, on_progress)
+            written.ids = [plan.invoice.pk for plan in plans]
+    return written
+
+
+class _Stored:
+    def __init__(self, invoices: list[Invoice]) -> None:
+        self.by_number = {invoice.number: invoice for invoice in invoices}
+        self.by_key = {invoice.external_id: invoice for invoice in invoices if invoice.external_id}
+
+
+def _stored(tenant: Tenant, items: Sequence[dict]) -> _Stored:
+    numbers = [
+        i["number"].strip()
+        for i in items
+        if isinstance(i, dict) and isinstance(i.get("number"), str)
+    ]
+    keys = [
+        i["external_id"].strip()
+        for i in items
+        if isinstance(i, dict)
+        and isinstance(i.get("external_id"), str)
+        and i["external_id"].strip()
+    ]
+    return _Stored(locked_invoices(tenant, numbers=numbers, external_ids=keys))
+
+
+def _plan(errors, index, item, customers, stored: _Stored, seen, today) -> Plan | None:
+    if not isinstance(item, dict):
+        errors.add(index, "", "invalid", "Each item must be an object.")
+        return None
+    number = checks.text(errors, index, item, "number", 64, required=True)
+    key = checks.text(errors, index, item, "external_id", 100) or ""
+    if number is BAD or key is BAD:
+        return None
+    invoice = _match(errors, index, number, key, stored)
+    if invoice is BAD:
+        return None
+    for name, value in (("number", number), ("external_id", key)):
+        if value and value in seen[name]:
+            errors.add(index, name, "duplicate", f"{value} is also on item {seen[name][value]}.")
+            return None
+        if value:
+            seen[name][value] = index
+    new = invoice is None
+    customer = customers.named(errors, index, item, required=new)
+    status = checks.choice(errors, index, item, "status", STATUSES)
+    issue = checks.day(errors, index, item, "issue_date", required=new)
+    due = checks.day(errors, index, item, "due_date", required=new)
+    currency = checks.currency(errors, index, item)
+    po_number = checks.text(errors, index, item, "po_number", 64)
+    document_url = _document_url(errors, index, item)
+    paid_on = checks.day(errors, index, item, "paid_on")
+    if BAD in (customer, status, issue, due, currency, po_number, document_url, paid_on):
+        return None
+    if new:
+        invoice = Invoice(
+            tenant_id=customer.tenant_id,
+            status=InvoiceStatus.OPEN,
+            tax=ZERO,
+            amount_paid=ZERO,
+            amount_credited=ZERO,
+            amount_written_off=ZERO,
+        )
+        currency = currency or customer.currency
+    before = {
+        name: getattr(invoice, name if name != "customer" else "customer_id") for name in COLUMNS
+    }
+    invoice.number, invoice.external_id = number, key or invoice.external_id
+    invoice.currency = currency or invoice.currency
+    invoice.issue_date = issue or invoice.issue_date
+    invoice.due_date = due or invoice.due_date
+    if po_number is not None:
+        invoice.po_number = po_number
+    if document_url is not None:
+        invoice.document_url = document_url
+    if not _amounts(errors, index, item, invoice, new):
+        return None
+    applied = invoice.amount_paid + invoice.amount_credited + invoice.amount_written_off
+    if not new:
+        _refuse_changes_to_settled(errors, index, invoice, before, customer, applied)
+    if customer is not None:
+        invoice.customer = customer
+    if invoice.due_date < invoice.issue_date:
+        errors.add(index, "due_date", "invalid_dates", "The due date is before the issue date.")
+    _move_status(errors, index, invoice, status, new, applied, today)
+    if errors.bad(index):
+        return None
+    after = {
+        name: getattr(invoice, name if name != "customer" else "customer_id") for name in COLUMNS
+    }
+    plan = Plan(index, invoice, new, changed=after != before, paid_on=paid_on)
+    plan.customer_external_id = (
+        customer.external_id if customer else customers.external_id(invoice.customer_id)
+    )
+    _already_paid(errors, index, item, plan, applied)
+    return None if errors.bad(index) else plan
+
+
+def _match(errors, index, number: str, key: str, stored: _Stored):
+    by_number = stored.by_number.get(number)
+    if key:
+        invoice = stored.by_key.get(key)
+        if invoice is None and by_number is not None:
+            if by_number.external_id:
+                errors.add(
+                    index,
+                    "number",
+                    "duplicate",
+                    f"Invoice number {number} belongs to the invoice with external id "
+                    f"{by_number.external_id}.",
+                )
+                return BAD
+            return by_number  # an invoice made before it had an external id
+        if invoice is not None and by_number not in (None, invoice):
+            errors.add(index, "number", "duplicate", f"Invoice number {number} is taken.")
+            return BAD
+        return invoice
+    return by_number
+
+
+def _document_url(errors, index, item):
+    value = checks.text(errors, index, item, "document_url", 200)
+    if value:
+        try:
+            _url(value)
+        except ValidationError:
+            errors.add(index, "document_url", "invalid_url", "Enter an http or https address.")
+            return BAD
+    return value
+
+
+def _amounts(errors, index, item, invoice: Invoice, new: bool) -> bool:
+    """Set subtotal, tax and total from the item; return False when they are bad."""
+    currency = invoice.currency
+    tax = checks.amount(errors, index, item, "tax", currency)
+    subtotal = checks.amount(errors, index, item, "subtotal", currency)
+    total = checks.amount(errors, index, item, "total", currency)
+    if BAD in (tax, subtotal, total):
+        return False
+    tax = invoice.tax if tax is None else tax
+    if subtotal is None and total is None:
+        if new:
+            errors.add(index, "total", "required", "Give the total (or the subtotal and tax).")
+            return False
+        subtotal = invoice.subtotal
+    if subtotal is None:
+        subtotal = total - tax
+        if subtotal < 0:
+            errors.add(index, "tax", "invalid_amount", "The tax is more than the total.")
+            return False
+    elif total is not None and total != subtotal + tax:
+        errors.add(index, "total", "invalid_amount", "The total is not the subtotal plus tax.")
+        return False
+    invoice.subtotal, invoice.tax, invoice.total = subtotal, tax, subtotal + tax
+    if invoice.total == 0 and item.get("status") != InvoiceStatus.VOID:
+        errors.add(index, "total", "invalid_amount", "An invoice must be for more than zero.")
+        return False
+    if invoice.total >= MAX_AMOUNT:
+        errors.add(index, "total", "invalid_amount", "The total is too large.")
+        return False
+    return True
+
+
+def _refuse_changes_to_settled(errors, index, invoice, before, customer, applied) -> None:
+    if not applied:
+        return
+    if customer is not None and customer.pk != invoice.customer_id:
+        errors.add(
+            index,
+            "customer_external_id",
+            "has_allocations",
+            f"Invoice {invoice.number} has payments or credits applied; its customer stays.",
+        )
+    if invoice.currency != before["currency"]:
+        errors.add(
+            index,
+            "currency",
+            "has_allocations",
+            f"Invoice {invoice.number} has payments or credits applied; its currency stays.",
+        )
+    if invoice.total != before["total"]:
+        if invoice.amount_written_off:
+            errors.add(index, "total", "not_open", f"Invoice {invoice.number} is written off.")
+        elif invoice.total < invoice.amount_paid + invoice.amount_credited:
+            errors.add(
+                index,
+                "total",
+                "over_allocation",
+                f"The total {invoice.total:f} is less than the "
+                f"{invoice.amount_paid + invoice.amount_credited:f} already paid or credited.",
+            )
+
+
+def _move_status(errors, index, invoice: Invoice, wanted, new: bool, applied, today) -> None:
+    if wanted is None:
+        return
+    stored = invoice.status
+    if new:
+        invoice.status = wanted
+    elif wanted == stored or (wanted == InvoiceStatus.OPEN and stored in _ISSUED):
+        return
+    elif stored == InvoiceStatus.VOID:
+        errors.add(index, "status", "void", f"Invoice {invoice.number} is void; it cannot reopen.")
+        return
+    elif wanted == InvoiceStatus.DRAFT:
+        errors.add(index, "status", "not_draft", f"Invoice {invoice.number} is already issued.")
+        return
+    elif wanted == InvoiceStatus.VOID and applied:
+        errors.add(
+            index,
+            "status",
+            "has_allocations",
+            f"Invoice {invoice.number} has payments or credits applied; "
+            "issue a credit note instead.",
+        )
+        return
+    invoice.status = wanted
+    if wanted == InvoiceStatus.VOID:
+        invoice.voided_on = today
+
+
+_ISSUED = (*OPEN_STATUSES, InvoiceStatus.PAID, InvoiceStatus.WRITTEN_OFF)
+
+
+def _already_paid(errors, index, item, plan: Plan, applied) -> None:
+    """What the source says is paid becomes a payment for the difference (``pay``)."""
+    invoice = plan.invoice
+    paid = checks.amount(errors, index, item, "amount_paid", invoice.currency)
+    if paid is None or paid is BAD:
+        return
+    if paid > invoice.total:
+        errors.add(index, "amount_paid", "over_allocation", "More is paid than the total.")
+        return
+    if invoice.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
+        return
+    known = invoice.amount_paid + invoice.amount_credited
+    if invoice.amount_written_off and paid > known:
+        errors.note(index, "amount_paid", "not_open", f"Invoice {invoice.number} is written off.")
+    elif paid > known:
+        plan.pay = paid - known
+    elif paid < known:
+        errors.note(
+            index,
+            "amount_paid",
+            "more_recorded",
+            f"Kapittx has {known - paid:f} more paid or credited on invoice {invoice.number} "
+            "than the source; the recorded payments stay.",
+        )
+
+
+def _write(tenant, plans: list[Plan], customers, today, on_progress) -> None:
+    now = timezone.now()
+    new = [plan.invoice for plan in plans if plan.new]
+    for invoice in new:
+        invoice.balance = ZERO if invoice.status == InvoiceStatus.VOID else invoice.total
+        invoice.voided_on = today if invoice.status == InvoiceStatus.VOID else None
+        invoice.created_at = invoice.updated_at = now
+    Invoice.objects.bulk_create(new, batch_size=2000)
+    if on_progress:
+        on_progress(len(new), len(plans))
+    changed = [plan.invoice for plan in plans if plan.changed and not plan.new]
+    columns = [f.attname for f in (Invoice._meta.get_field(name) for name in COLUMNS)]
+    update_values(
+        Invoice,
+        [*COLUMNS, "updated_at"],
+        [(i.pk, *(getattr(i, name) for name in columns), now) for i in changed],
+    )
+    paying = [plan for plan in plans if plan.pay]
+    _record_paid_before(tenant, paying, today, now)
+    rederive = {i.pk: i for i in [*changed, *(plan.invoice for plan in paying)]}
+    try:
+        refresh_many(list(rederive.values()))
+    except LedgerError as exc:  # the checks above keep this from happening
+        index = next(p.index for p in plans if p.invoice.number in exc.message)
+        raise Refused([ItemError(index, "", exc.code, exc.message)]) from exc
+    if on_progress:
+        on_progress(len(plans), len(plans))
+    _announce(tenant, plans, changed, rederive)
+
+
+def _record_paid_before(tenant, paying: list[Plan], today, now) -> None:
+    payments = [
+        Payment(
+            tenant=tenant,
+            customer_id=plan.invoice.customer_id,
+            amount=plan.pay,
+            currency=plan.invoice.currency,
+            received_on=plan.paid_on or today,
+            reference=f"Paid before import ({plan.invoice.number})"[:100],
+            source=PaymentSource.IMPORTED_BALANCE,
+            unallocated=ZERO,
+            created_at=now,
+            updated_at=now,
+        )
+        for plan in paying
+    ]
+    Payment.objects.bulk_create(payments, batch_size=2000)
+    Allocation.objects.bulk_create(
+        [
+            Allocation(
+                tenant=tenant,
+                invoice=plan.invoice,
+                payment=payment,
+                amount=plan.pay,
+                applied_on=payment.received_on,
+                created_at=now,
+            )
+            for plan, payment in zip(paying, payments, strict=True)
+        ],
+        batch_size=2000,
+    )
+
+
+def _announce(tenant, plans: list[Plan], changed, rederived) -> None:
+    moved = {*(i.pk for i in changed), *rederived}
+    invoices_changed.send(
+        sender=Invoice,
+        tenant_id=tenant.pk,
+        invoice_ids=[
+            p.invoice.pk
+            for p in plans
+            if (p.new or p.invoice.pk in moved) and p.invoice.status in OPEN_STATUSES
+        ],
+    )
+    events.publish_many(
+        tenant.pk,
+        [
+            (
+                "invoice.created" if plan.new else "invoice.updated",
+                invoice_data(plan.invoice, plan.customer_external_id),
+            )
+            for plan in plans
+            if plan.new or plan.invoice.pk in moved
+        ],
+    )
