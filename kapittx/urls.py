@@ -14,6 +14,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("receivables.urls")),
     path("t/<slug:tenant_slug>/collections/", include("collections_app.urls")),
     path("t/<slug:tenant_slug>/reminders/", include("reminders.urls")),
+    path("t/<slug:tenant_slug>/integrations/", include("integrations.urls")),
     path("hooks/", include("reminders.channels.urls")),
     path("portal/<str:token>/", portal.portal, name="portal"),
     path("portal/<str:token>/fresh-link/", portal_links.fresh_link, name="portal_fresh_link"),

@@ -45,8 +45,11 @@ def plan_customers(sheet: Sheet, values: Values, tenant: Tenant, report: Report)
     batch = _batch(v)
     errors: list[RowError] = []
     first_line: dict[str, int] = {}
+    unreadable = {e.line for e in v.errors}  # reported already; not checked further
     for row in range(sheet.rows):
         line = int(sheet.lines[row])
+        if line in unreadable:
+            continue
         match = index.match(ids[row], name[row])
         if match.error:
             errors.append(RowError(line, batch.columns["external_id"], match.error))
@@ -78,7 +81,7 @@ def plan_customers(sheet: Sheet, values: Values, tenant: Tenant, report: Report)
 def _contacts(name: str, addresses: list[str], phone: str) -> list[dict]:
     """Return the row's contacts: the named person with the first address and the phone,
     one more contact per further address."""
-    if not (name or addresses or phone):
+    if not (addresses or phone):  # a contact is someone to reach: a name alone is not
         return []
     first = {key: value for key, value in (("name", name), ("phone", phone)) if value}
     if addresses:

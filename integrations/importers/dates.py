@@ -20,9 +20,20 @@ NUMERIC = rf"^(\d{{1,2}})[-/.](\d{{1,2}})[-/.](\d{{4}}|\d{{2}}){_TIME}$"
 DAY_MONTH_NAME = r"^(\d{1,2})[-\s]([A-Za-z]{3,9})\.?[-\s,]\s*(\d{4}|\d{2})$"
 MONTH_NAME_DAY = r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$"
 
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 MONTHS = {name: n for n, name in enumerate(_MONTH_NAMES, 1)}
 MONTHS.update({name[:3]: n for name, n in list(MONTHS.items())})
 MONTHS["sept"] = 9

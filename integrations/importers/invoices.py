@@ -62,7 +62,7 @@ def plan_invoices(
     grouped = layout.lines or v.has("line_amount")
     check = _disagreeing_rows if grouped else _repeated_numbers
     errors += check(sheet, v, codes, first, counts, uniques)
-    planned = _items(sheet, v, tenant, report, codes, first, counts, uniques)
+    planned = _items(sheet, v, tenant, report, codes, first, counts, uniques, errors)
     planned.errors = errors + v.errors + planned.errors
     return planned
 
@@ -118,15 +118,21 @@ def _disagreeing_rows(sheet, v, codes, first, counts, uniques) -> list[RowError]
 
 def _sums(amounts: np.ndarray, codes: np.ndarray, n: int) -> list:
     sums = [None] * n
-    for code, amount in zip(codes.tolist(), amounts.tolist()):
+    for code, amount in zip(codes.tolist(), amounts.tolist(), strict=True):
         if code >= 0 and amount is not None:
             sums[code] = amount if sums[code] is None else sums[code] + amount
     return sums
 
 
-def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques) -> Planned:
-    at = lambda values: np.asarray(values, dtype=object)[first]  # noqa: E731
-    issue, due, paid_on = at(v.dates("issue_date")), at(v.dates("due_date")), at(v.dates("paid_date"))
+def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques, found) -> Planned:
+    def at(values) -> np.ndarray:
+        return np.asarray(values, dtype=object)[first]
+
+    issue, due, paid_on = (
+        at(v.dates("issue_date")),
+        at(v.dates("due_date")),
+        at(v.dates("paid_date")),
+    )
     total, tax = at(v.amounts("total")), at(v.amounts("tax"))
     paid, owed = at(v.amounts("amount_paid")), at(v.amounts("amount_due"))
     lines_net = _sums(v.amounts("line_amount"), codes, len(uniques))
@@ -136,10 +142,15 @@ def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques) -> P
     customer_id, customer_name = at(v.text("customer_id")), at(v.text("customer_name"))
     email = at(v.text("customer_email"))
     index = CustomerIndex(tenant, set(customer_id), set(customer_name))
+    # An invoice with a cell that could not be read is reported, not checked further.
+    bad_lines = np.array(sorted({e.line for e in [*found, *v.errors]}), dtype=int)
+    bad = set(codes[np.isin(sheet.lines, bad_lines) & (codes >= 0)].tolist())
     customers, invoices, errors = _customer_batch(v), _invoice_batch(v), []
     seen: dict[str, int] = {}
     voided_without_amount = 0
     for k, number in enumerate(uniques):
+        if k in bad:
+            continue
         line = int(sheet.lines[first[k]])
         match = index.match(customer_id[k], customer_name[k])
         if match.error:
@@ -151,7 +162,7 @@ def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques) -> P
             amount = None if lines_net[k] is None else lines_net[k] + (lines_tax[k] or 0)
         else:
             amount = owed[k]
-        if status[k] == VOID and not amount:
+        if status[k] == VOID and amount is None:
             voided_without_amount += 1
             continue
         if match.external_id not in seen:
@@ -185,6 +196,8 @@ def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques) -> P
                 item["amount_paid"] = paid[k]
             elif status[k] == PAID or paid_on[k] is not None:
                 item["amount_paid"] = amount
+        if paid_on[k] is not None and "amount_paid" in item:
+            item["paid_on"] = paid_on[k]
         if po[k]:
             item["po_number"] = po[k]
         invoices.add(item, line, int(counts[k]))

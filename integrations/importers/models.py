@@ -38,6 +38,9 @@ class ImportJob(TenantOwned):
     preset = models.CharField(max_length=30, blank=True, help_text="Empty: detect it.")
     #: The choices made on the page: mapping, date order, decimal separator, encoding.
     options = models.JSONField(default=dict, blank=True)
+    #: What reading the whole file decided with those choices: preset, columns, mapping,
+    #: date order, decimal separator (shown on the page with the first rows).
+    setup = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )

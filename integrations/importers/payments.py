@@ -5,7 +5,6 @@ invoices. Without a payment id a payment cannot be recognised again, so importin
 file twice records it twice: the report warns.
 """
 
-
 from integrations.importers.batch import Batch, Planned
 from integrations.importers.matching import CustomerIndex
 from integrations.importers.reading import Sheet
@@ -28,8 +27,11 @@ def plan_payments(sheet: Sheet, values: Values, tenant: Tenant, report: Report) 
     index = CustomerIndex(tenant, set(customer_id), set(customer_name))
     batch = _batch(v)
     errors: list[RowError] = []
+    unreadable = {e.line for e in v.errors}  # reported already; not checked further
     for row in range(sheet.rows):
         line = int(sheet.lines[row])
+        if line in unreadable:
+            continue
         match = index.match(customer_id[row], customer_name[row])
         problem = match.error or _unknown(match, customer_id[row], customer_name[row])
         if problem:
@@ -80,6 +82,3 @@ def _batch(v: Values) -> Batch:
             "allocations.amount": v.column("amount"),
         }
     )
-
-
-

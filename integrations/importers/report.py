@@ -17,7 +17,9 @@ class RowError:
 
     def as_text(self) -> str:
         where = f"line {self.line}" if self.line else "file"
-        return f"{where}: {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+        return (
+            f"{where}: {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+        )
 
 
 class FileRefused(Exception):

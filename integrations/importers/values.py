@@ -120,7 +120,10 @@ class Values:
                     total = amounts
                 else:  # rare: a field over several columns (FreshBooks' two taxes)
                     total = np.array(
-                        [a if t is None else t if a is None else t + a for t, a in zip(total, amounts)],
+                        [
+                            a if t is None else t if a is None else t + a
+                            for t, a in zip(total, amounts, strict=True)
+                        ],
                         dtype=object,
                     )
             return total

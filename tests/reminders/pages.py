@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from integrations.importers.jobs import create_job
+from integrations.importers.models import ImportJob
 from kapittx.models import Tenant
 from receivables.models import Contact, Customer, Invoice
 from reminders.models import (
@@ -37,6 +39,7 @@ class World:
     customer: Customer
     invoice: Invoice
     dispatch: Dispatch
+    import_job: ImportJob
 
     def ids(self) -> dict[str, int]:
         """The URL keyword arguments this world's objects fill (``tests/test_isolation.py``)."""
@@ -48,6 +51,7 @@ class World:
             "contact_id": self.customer.contacts.get().pk,
             "invoice_id": self.invoice.pk,
             "dispatch_id": self.dispatch.pk,
+            "import_job_id": self.import_job.pk,
         }
 
 
@@ -112,6 +116,13 @@ def build_world(tenant: Tenant, name: str) -> World:
             recipient="ap-C-1@x.test",
             provider_message_id="prov-123",
             sent_at=timezone.now(),
+        ),
+        import_job=create_job(
+            tenant,
+            None,
+            "customers.csv",
+            f"Customer ID,Name\nC-9,{name} Imported\n".encode(),
+            "customers",
         ),
     )
 

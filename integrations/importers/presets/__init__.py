@@ -20,7 +20,9 @@ from integrations.importers.presets.zoho import ZOHO
 __all__ = ["FIELDS", "KINDS", "PRESETS", "Field", "Layout", "Preset", "field_named"]
 
 #: Every preset, the generic one last (it wins only when no system's layout fits better).
-PRESETS: dict[str, Preset] = {p.name: p for p in (XERO, QUICKBOOKS, ZOHO, SAGE, FRESHBOOKS, GENERIC)}
+PRESETS: dict[str, Preset] = {
+    p.name: p for p in (XERO, QUICKBOOKS, ZOHO, SAGE, FRESHBOOKS, GENERIC)
+}
 
 
 def presets_for(kind: str) -> list[Preset]:

@@ -48,7 +48,12 @@ INVOICE_FIELDS = (
     Field("line_amount", "Line amount", type="money", help="Added up per invoice."),
     Field("line_tax", "Line tax", type="money", many=True, help="Added up per invoice."),
     Field("status", "Status", help="Drafts are skipped, voided invoices kept as void."),
-    Field("paid_date", "Date paid", type="date", help="Filled means paid in full."),
+    Field(
+        "paid_date",
+        "Date paid",
+        type="date",
+        help="When it was paid; without amount columns, filled means paid in full.",
+    ),
     Field("po_number", "PO number"),
     Field("type", "Document type", help="Rows that are not invoices are skipped."),
 )

@@ -22,6 +22,7 @@ ZOHO = Preset(
                 "total": ("Total",),
                 "amount_due": ("Balance",),
                 "line_amount": ("Item Total",),
+                "paid_date": ("Last Payment Date",),
                 "po_number": ("PurchaseOrder",),
             },
             required=(
