@@ -186,8 +186,8 @@ def _missing_columns(setup: Setup, kind: str) -> list[RowError]:
             RowError(
                 setup.sheet.header_line,
                 columns,
-                f"The file has no column for the {labels}: map one, or choose another preset "
-                f"(this one is {setup.preset.label}).",
+                f"The file has no column for the {labels}: choose its column, or another "
+                f"preset than {setup.preset.label}.",
             )
         )
     return errors

@@ -10,6 +10,7 @@ import numpy as np
 from integrations.importers.batch import Batch, Planned
 from integrations.importers.invoices import emails
 from integrations.importers.matching import CustomerIndex
+from integrations.importers.presets import Layout
 from integrations.importers.reading import Sheet
 from integrations.importers.report import Report, RowError
 from integrations.importers.values import Values
@@ -17,7 +18,9 @@ from integrations.importers.words import suppliers
 from kapittx.models import Tenant
 
 
-def plan_customers(sheet: Sheet, values: Values, tenant: Tenant, report: Report) -> Planned:
+def plan_customers(
+    sheet: Sheet, values: Values, layout: Layout, tenant: Tenant, report: Report
+) -> Planned:
     """Return the customer items of ``sheet`` (read through ``values``)."""
     if values.has("type"):
         supplier = suppliers(values.text("type")).to_numpy()

@@ -7,6 +7,7 @@ value decides, the preset's order applies (and the report says so); an explicit 
 overrides all of it. ISO dates (``2026-04-03``) and month names are never ambiguous.
 """
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,4 +112,6 @@ def _parse_distinct(values: pd.Series, order: str) -> tuple[np.ndarray, np.ndarr
 
 
 def bad_date_reason(value: str, order: str) -> str:
-    return f'"{value}" is not a date (dates in this file read as {ORDERS[order]}).'
+    if re.match(NUMERIC, value):
+        return f'"{value}" is not a date (dates in this file read as {ORDERS[order]}).'
+    return f'"{value}" is not a date.'

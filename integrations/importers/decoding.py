@@ -43,11 +43,14 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             return Decoded(_strict(data, name), name)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
+    except UnicodeDecodeError:
+        pass
     readable = [name for name in CODE_PAGES if _decodes(data, name)]
     if not readable:
-        raise FileRefused([_undecodable(data, first_bad)])
+        try:
+            data.decode(CODE_PAGES[0])
+        except UnicodeDecodeError as exc:  # the byte that no Western spreadsheet writes
+            raise FileRefused([_undecodable(data, exc.start)]) from None
     name = readable[0] if len(readable) == 1 else _tie_break(data, readable)
     return Decoded(data.decode(name), name)
 
@@ -61,10 +64,17 @@ def _decodes(data: bytes, name: str) -> bool:
 
 
 def _tie_break(data: bytes, candidates: list[str]) -> str:
-    best = from_bytes(data[:65536], cp_isolation=candidates).best()
-    names = {codecs.lookup(name).name: name for name in candidates}
-    if best is not None and codecs.lookup(best.encoding).name in names:
-        return names[codecs.lookup(best.encoding).name]
+    """Return the code page whose text looks least garbled, the usual one when it ties
+    (code pages that agree on a file's bytes read it the same)."""
+    matches = list(from_bytes(data[:65536], cp_isolation=candidates))
+    if not matches:
+        return candidates[0]
+    least = min(match.chaos for match in matches)
+    calm = [match for match in matches if match.chaos == least]
+    readings = {codecs.lookup(name).name for m in calm for name in m.could_be_from_charset}
+    for name in candidates:
+        if codecs.lookup(name).name in readings:
+            return name
     return candidates[0]
 
 

@@ -156,12 +156,13 @@ def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques, foun
         if match.error:
             errors.append(RowError(line, customers.columns["external_id"], match.error))
             continue
-        if v.has("total"):
+        from_lines = total[k] is None and lines_net[k] is not None
+        if total[k] is not None:
             amount = total[k]
-        elif v.has("line_amount"):
-            amount = None if lines_net[k] is None else lines_net[k] + (lines_tax[k] or 0)
+        elif from_lines:
+            amount = lines_net[k] + (lines_tax[k] or 0)
         else:
-            amount = owed[k]
+            amount = owed[k]  # a report of open balances only
         if status[k] == VOID and amount is None:
             voided_without_amount += 1
             continue
@@ -179,14 +180,13 @@ def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques, foun
             item["due_date"] = issue[k] + timedelta(days=match.terms_days)
         if currency[k]:
             item["currency"] = currency[k]
-        if v.has("total") or not v.has("line_amount"):
-            if amount is not None:
-                item["total"] = amount
-            if tax[k] is not None:
-                item["tax"] = tax[k]
-        elif lines_net[k] is not None:
+        if from_lines:
             item["subtotal"] = lines_net[k]
             item["tax"] = lines_tax[k] or 0
+        elif amount is not None:
+            item["total"] = amount
+            if tax[k] is not None:
+                item["tax"] = tax[k]
         if v.has("status"):
             item["status"] = VOID if status[k] == VOID else "open"
         if status[k] != VOID and amount is not None:
@@ -241,7 +241,7 @@ def _invoice_batch(v: Values) -> Batch:
             "due_date": v.column("due_date") or v.column("issue_date"),
             "currency": v.column("currency"),
             "total": amount,
-            "subtotal": amount,
+            "subtotal": v.column("line_amount") or amount,
             "tax": v.column("tax") or v.column("line_tax"),
             "amount_paid": v.column("amount_due")
             or v.column("amount_paid")

@@ -7,13 +7,16 @@ file twice records it twice: the report warns.
 
 from integrations.importers.batch import Batch, Planned
 from integrations.importers.matching import CustomerIndex
+from integrations.importers.presets import Layout
 from integrations.importers.reading import Sheet
 from integrations.importers.report import Report, RowError
 from integrations.importers.values import Values
 from kapittx.models import Tenant
 
 
-def plan_payments(sheet: Sheet, values: Values, tenant: Tenant, report: Report) -> Planned:
+def plan_payments(
+    sheet: Sheet, values: Values, layout: Layout, tenant: Tenant, report: Report
+) -> Planned:
     """Return the payment items of ``sheet`` (read through ``values``)."""
     v = values
     ids = v.text("external_id").to_numpy(dtype=object)

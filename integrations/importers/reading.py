@@ -8,6 +8,7 @@ date order and decimal separator of the whole file are known.
 
 import csv
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -173,21 +174,28 @@ def _read_csv(
     text: str, delimiter: str, headers: list[str], first_line: int, nrows: int | None
 ) -> pd.DataFrame:
     try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            names=headers,
-            index_col=False,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            nrows=nrows,
-        )
+        with warnings.catch_warnings():
+            # A first row longer than the header is only warned about (its cells dropped).
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return _pandas_csv(text, delimiter, headers, nrows)
     except pd.errors.EmptyDataError:
         return pd.DataFrame({name: pd.Series([], dtype=str) for name in headers})
-    except pd.errors.ParserError:
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
         return _read_ragged(text, delimiter, headers, first_line)
+
+
+def _pandas_csv(text: str, delimiter: str, headers: list[str], nrows: int | None) -> pd.DataFrame:
+    return pd.read_csv(
+        io.StringIO(text),
+        sep=delimiter,
+        header=None,
+        names=headers,
+        index_col=False,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        nrows=nrows,
+    )
 
 
 def _read_ragged(text: str, delimiter: str, headers: list[str], first_line: int) -> pd.DataFrame:
