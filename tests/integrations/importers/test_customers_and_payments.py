@@ -101,7 +101,8 @@ def test_a_quickbooks_contact_list_matches_customers_an_invoice_file_made(acme):
     data = (
         b"Acme Trading Ltd\r\nCustomer Contact List\r\n\r\n"
         b"Customer full name,Phone numbers,Email,Full name,Bill address\r\n"
-        b'Acme Corp,"Phone: +1 212 555 0100 Mobile: +1 212 555 0199",ar@acme.test,Jo Doe,"1 Main St"\r\n'
+        b'Acme Corp,"Phone: +1 212 555 0100 Mobile: +1 212 555 0199",ar@acme.test,'
+        b'Jo Doe,"1 Main St"\r\n'
     )
 
     report = run(acme, data, kind="customers")
