@@ -8,7 +8,7 @@ invoice file's new customers must exist for its invoices to be checked), and wri
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from django.db import transaction
@@ -34,8 +34,16 @@ from integrations.importers.reading import Sheet, read_file
 from integrations.importers.report import FileRefused, Report, RowError
 from integrations.importers.values import Values
 from kapittx.models import Tenant
-from receivables.upsert import Refused, upsert_customers, upsert_invoices, upsert_payments
+from receivables.upsert import (
+    Refused,
+    Written,
+    upsert_customers,
+    upsert_invoices,
+    upsert_payments,
+)
 
+#: Items per upsert call of a real run: progress is told after each.
+CHUNK_ITEMS = 5000
 #: Told the stage, the rows done and the rows in all.
 Progress = Callable[[str, int, int], None]
 PLANNERS = {"customers": plan_customers, "invoices": plan_invoices, "payments": plan_payments}
@@ -247,9 +255,28 @@ def _write(
             before_commit(report)
 
 
-def _upsert(kind: str, tenant: Tenant, items: list[dict], dry_run: bool, on_progress):
-    with transaction.atomic():  # a savepoint: a refused batch leaves the others usable
-        return UPSERTS[kind](tenant, items, dry_run=dry_run, on_progress=on_progress)
+def _upsert(kind: str, tenant: Tenant, items: list[dict], dry_run: bool, on_progress) -> Written:
+    """Upsert ``items``; a real run goes in chunks (all in the caller's transaction) so that
+    progress moves; after a refused chunk the rest is only checked, to report every error."""
+    size = len(items) if dry_run else CHUNK_ITEMS
+    written, errors = Written(), []
+    for start in range(0, len(items), max(size, 1)):
+        part = items[start : start + size]
+        try:
+            with transaction.atomic():  # a savepoint: a refused chunk leaves the rest usable
+                done = UPSERTS[kind](tenant, part, dry_run=dry_run or bool(errors))
+        except Refused as exc:
+            errors += [replace(e, index=e.index + start) for e in exc.errors]
+            continue
+        written.created += done.created
+        written.updated += done.updated
+        written.unchanged += done.unchanged
+        written.notes += [replace(n, index=n.index + start) for n in done.notes]
+        if on_progress:
+            on_progress(start + len(part), len(items))
+    if errors:
+        raise Refused(errors)
+    return written
 
 
 def _row_error(batch: Batch, error) -> RowError:

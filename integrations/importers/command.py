@@ -80,13 +80,13 @@ class ImportCommand(BaseCommand):
         self._summary(Path(opts["file"]).name, report)
 
     def _progress(self):
-        last = [0.0]
+        last = {"at": 0.0, "stage": ""}
 
         def tell(stage: str, done: int, total: int) -> None:
             now = time.monotonic()
-            if now - last[0] < 0.5 and done < total:
+            if stage == last["stage"] and now - last["at"] < 0.5 and done < total:
                 return
-            last[0] = now
+            last.update(at=now, stage=stage)
             rows = f": {done:,} / {total:,} rows" if total else ""
             self.stderr.write(f"\r{stage}{rows}", ending="")
             self.stderr.flush()

@@ -23,7 +23,7 @@ def plan_customers(
 ) -> Planned:
     """Return the customer items of ``sheet`` (read through ``values``)."""
     if values.has("type"):
-        supplier = suppliers(values.text("type")).to_numpy()
+        supplier = suppliers(values.text("type"))
         report.skip("suppliers", int(supplier.sum()))
         if supplier.any():
             sheet = sheet.take(~supplier)

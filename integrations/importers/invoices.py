@@ -71,12 +71,12 @@ def _without_drafts_and_other_documents(sheet: Sheet, values: Values, report: Re
     keep = np.ones(sheet.rows, dtype=bool)
     if values.has("type"):
         types = values.text("type")
-        other = not_invoices(types).to_numpy()
+        other = not_invoices(types)
         for word, count in types[other].value_counts().items():
             report.skip(f"rows of type {word}", count)
         keep &= ~other
     if values.has("status"):
-        draft = (statuses(values.text("status")) == DRAFT).to_numpy() & keep
+        draft = (statuses(values.text("status")) == DRAFT) & keep
         report.skip("draft invoices", values.text("number")[draft].nunique())
         keep &= ~draft
     return sheet if keep.all() else sheet.take(keep)
@@ -147,14 +147,30 @@ def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques, foun
     bad = set(codes[np.isin(sheet.lines, bad_lines) & (codes >= 0)].tolist())
     customers, invoices, errors = _customer_batch(v), _invoice_batch(v), []
     seen: dict[str, int] = {}
+    ids_seen: dict[str, int] = {}
+    matches: dict[tuple[str, str], object] = {}
+    has_due, has_status = v.has("due_date"), v.has("status")
+    has_owed, has_paid = v.has("amount_due"), v.has("amount_paid")
+    lines = sheet.lines[first].tolist()
     voided_without_amount = 0
     for k, number in enumerate(uniques):
         if k in bad:
             continue
-        line = int(sheet.lines[first[k]])
-        match = index.match(customer_id[k], customer_name[k])
+        line = lines[k]
+        pair = (customer_id[k], customer_name[k])
+        match = matches.get(pair) or matches.setdefault(pair, index.match(*pair))
         if match.error:
             errors.append(RowError(line, customers.columns["external_id"], match.error))
+            continue
+        if external[k] and ids_seen.setdefault(external[k], line) != line:
+            errors.append(
+                RowError(
+                    line,
+                    v.column("external_id"),
+                    f"Invoice id {external[k]} is also on line {ids_seen[external[k]]}, with "
+                    "another invoice number.",
+                )
+            )
             continue
         from_lines = total[k] is None and lines_net[k] is not None
         if total[k] is not None:
@@ -176,7 +192,7 @@ def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques, foun
             item["issue_date"] = issue[k]
         if due[k] is not None:
             item["due_date"] = due[k]
-        elif not v.has("due_date") and issue[k] is not None:
+        elif not has_due and issue[k] is not None:
             item["due_date"] = issue[k] + timedelta(days=match.terms_days)
         if currency[k]:
             item["currency"] = currency[k]
@@ -187,12 +203,12 @@ def _items(sheet, v: Values, tenant, report, codes, first, counts, uniques, foun
             item["total"] = amount
             if tax[k] is not None:
                 item["tax"] = tax[k]
-        if v.has("status"):
+        if has_status:
             item["status"] = VOID if status[k] == VOID else "open"
         if status[k] != VOID and amount is not None:
-            if v.has("amount_due") and owed[k] is not None:
+            if has_owed and owed[k] is not None:
                 item["amount_paid"] = amount - owed[k]
-            elif v.has("amount_paid") and paid[k] is not None:
+            elif has_paid and paid[k] is not None:
                 item["amount_paid"] = paid[k]
             elif status[k] == PAID or paid_on[k] is not None:
                 item["amount_paid"] = amount

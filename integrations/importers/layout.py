@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from integrations.importers.distinct import on_distinct
 from integrations.importers.headers import key
 
 #: Rows looked at for the header.
@@ -64,7 +65,7 @@ def keep_data_rows(frame: pd.DataFrame, lines: np.ndarray, grouped: bool) -> Kep
         first = first.mask(filled[column], frame[column])
     first = first.astype(str)
     blank = count == 0
-    total = first.str.fullmatch(TOTAL).to_numpy() & ~blank
+    total = on_distinct(first, lambda u: u.str.fullmatch(TOTAL)).astype(bool) & ~blank
     footer = _footer(frame, filled, first, count)
     drop = blank | total | footer
     skipped = {"blank rows": int(blank.sum()), "total rows": int(total.sum())}
@@ -88,7 +89,8 @@ def _footer(
     """Return which rows are a time-stamp footer: the few rows whose first cell is a weekday
     are checked whole."""
     footer = np.zeros(len(frame), dtype=bool)
-    maybe = np.flatnonzero((count <= 4) & first.str.match(FOOTER_START).to_numpy())
+    starts = on_distinct(first, lambda u: u.str.match(FOOTER_START)).astype(bool)
+    maybe = np.flatnonzero((count <= 4) & starts)
     for position in maybe:
         cells = frame.iloc[position][filled.iloc[position].to_numpy()]
         footer[position] = bool(FOOTER.match(", ".join(cells)))

@@ -30,6 +30,7 @@ def plan_payments(
     index = CustomerIndex(tenant, set(customer_id), set(customer_name))
     batch = _batch(v)
     errors: list[RowError] = []
+    ids_seen: dict[str, int] = {}
     unreadable = {e.line for e in v.errors}  # reported already; not checked further
     for row in range(sheet.rows):
         line = int(sheet.lines[row])
@@ -39,6 +40,15 @@ def plan_payments(
         problem = match.error or _unknown(match, customer_id[row], customer_name[row])
         if problem:
             errors.append(RowError(line, batch.columns["customer_external_id"], problem))
+            continue
+        if ids[row] and ids_seen.setdefault(ids[row], line) != line:
+            errors.append(
+                RowError(
+                    line,
+                    v.column("external_id"),
+                    f"Payment {ids[row]} is also on line {ids_seen[ids[row]]}.",
+                )
+            )
             continue
         item = {"customer_external_id": match.external_id, "source": "import"}
         for key, values in (

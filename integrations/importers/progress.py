@@ -20,17 +20,18 @@ def _key(job_id: int) -> str:
 
 
 class Reporter:
-    """A progress callback for one import that tells the cache at most every ``EVERY`` s."""
+    """A progress callback for one import that tells the cache of every new stage, and of
+    progress within one at most every ``EVERY`` seconds."""
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        self._last = 0.0
+        self._last, self._stage = 0.0, ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - self._last < EVERY and done < total:
+        if stage == self._stage and now - self._last < EVERY and done < total:
             return
-        self._last = now
+        self._last, self._stage = now, stage
         cache.set(_key(self.job_id), {"stage": stage, "done": done, "total": total}, TTL)
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from integrations.importers.decoding import decode
+from integrations.importers.distinct import stripped
 from integrations.importers.headers import unique_headers
 from integrations.importers.layout import HEADER_SCAN_ROWS, header_index, keep_data_rows
 from integrations.importers.report import FileRefused, RowError
@@ -79,7 +80,7 @@ def read_file(
         frame = _read_csv(text[start:], delimiter, headers, h + 2, nrows)
     frame = frame.iloc[:nrows] if nrows is not None else frame
     for column in frame.columns:
-        frame[column] = frame[column].astype(str).str.strip()
+        frame[column] = stripped(frame[column].astype(str))
     lines = np.arange(h + 2, h + 2 + len(frame))
     grouped = not str(rows[h][0] if rows[h] else "").strip()
     kept = keep_data_rows(frame, lines, grouped)

@@ -224,3 +224,39 @@ def freshbooks_invoices() -> bytes:
         line("0000003", "draft", "75.00"),
     ]
     return to_csv(table(FRESHBOOKS_INVOICE_COLUMNS, rows))
+
+
+def xero_many(invoices: int, customers: int = 500, lines: int = 1) -> bytes:
+    """A UK Xero export of ``invoices`` invoices of ``lines`` rows each, a tenth part-paid."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(XERO_INVOICE_COLUMNS)
+    position = {name: i for i, name in enumerate(XERO_INVOICE_COLUMNS)}
+    template = [""] * len(XERO_INVOICE_COLUMNS)
+    for n in range(invoices):
+        day = 1 + n % 28
+        total = 100 + n % 900
+        due = total - 40 if n % 10 == 0 else total
+        row = list(template)
+        for name, value in (
+            ("ContactName", f"Customer {n % customers:05d}"),
+            ("InvoiceNumber", f"INV-{n:07d}"),
+            ("InvoiceDate", f"{day:02d}/03/2026"),
+            ("DueDate", f"{day:02d}/04/2026"),
+            ("Total", f"{total}.00"),
+            ("TaxTotal", "0.00"),
+            ("InvoiceAmountPaid", f"{total - due}.00"),
+            ("InvoiceAmountDue", f"{due}.00"),
+            ("Description", "Services"),
+            ("Quantity", "1"),
+            ("AccountCode", "200"),
+            ("Currency", "GBP"),
+            ("Type", "Sales invoice"),
+            ("Status", "Awaiting Payment"),
+        ):
+            row[position[name]] = value
+        for line in range(lines):
+            row[position["LineAmount"]] = f"{total}.00" if line == 0 else "0.00"
+            row[position["UnitAmount"]] = row[position["LineAmount"]]
+            writer.writerow(row)
+    return out.getvalue().encode()
