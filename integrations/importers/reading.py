@@ -108,7 +108,8 @@ def _workbook_rows(data: bytes, nrows: int | None) -> list[list[str]]:
         raise
     except Exception as exc:  # calamine raises its own and plain errors on damaged files
         raise FileRefused([RowError(0, "", f"The workbook cannot be read: {exc}")]) from None
-    return [[_cell_text(cell) for cell in row] for row in rows]
+    # Most cells are text already; only the others pay for a call.
+    return [[c if type(c) is str else _cell_text(c) for c in row] for row in rows]
 
 
 def _cell_text(value: object) -> str:

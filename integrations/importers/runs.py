@@ -42,7 +42,11 @@ def perform(tenant_id: int, job_id: int, dry_run: bool) -> None:
         job.report = report.as_dict()
         job.rows_done = 0 if report.refused else job.rows_total
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "report", "rows_done", "finished_at", "updated_at"])
+        fields = ["status", "report", "rows_done", "finished_at", "updated_at"]
+        if job.status == ImportStatus.APPLIED:
+            job.content = b""  # imported: the file is not needed any more
+            fields.append("content")
+        job.save(update_fields=fields)
 
     try:
         report = run_import(

@@ -22,6 +22,13 @@ from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
 
 PREVIEW_ROWS = 5
+#: The statuses whose page shows the first rows (the file is gone once imported).
+PREVIEWED = (
+    ImportStatus.UPLOADED,
+    ImportStatus.CHECKED,
+    ImportStatus.REFUSED,
+    ImportStatus.FAILED,
+)
 RECENT_JOBS = 20
 
 
@@ -103,7 +110,7 @@ def import_job(request: HttpRequest, import_job_id: int) -> HttpResponse:
         {
             "job": job,
             "form": form,
-            "preview": None if job.is_running or not job.setup else _preview(job),
+            "preview": _preview(job) if job.setup and job.status in PREVIEWED else None,
             "preset": PRESETS.get(job.setup.get("preset", "")),
             "report": report,
             "failure": job.report.get("failure", ""),

@@ -196,3 +196,28 @@ def test_the_dry_run_of_a_good_file_writes_nothing(acme):
     assert not Invoice.objects.filter(tenant=acme).exists()
     assert not Customer.objects.filter(tenant=acme).exists()
     assert not Payment.objects.filter(tenant=acme).exists()
+
+
+def test_one_invoice_id_on_two_invoice_numbers_is_refused(acme):
+    data = files.zoho_invoices().replace(b"2520018000000073164", b"2520018000000073144")
+
+    assert refused(acme, data) == [
+        "line 4: Invoice ID: Invoice id 2520018000000073144 is also on line 2, with another "
+        "invoice number."
+    ]
+
+
+def test_a_payment_id_twice_is_refused(acme):
+    run(acme, generic(good()))
+    rows = [
+        ["Payment ID", "Customer ID", "Amount", "Date received"],
+        ["P-1", "C-1", "10.00", "2026-02-01"],
+        ["P-1", "C-1", "12.00", "2026-02-02"],
+    ]
+
+    report = run(acme, files.to_csv(rows), kind="payments")
+
+    assert [e.as_text() for e in report.errors] == [
+        "line 3: Payment ID: Payment P-1 is also on line 2."
+    ]
+    assert not Payment.objects.filter(tenant=acme, external_id="P-1").exists()

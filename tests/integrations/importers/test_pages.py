@@ -69,7 +69,7 @@ def test_the_whole_flow_dry_run_then_import(signed_in, tenant):
     signed_in.post(url("import_apply", tenant, job))
 
     job.refresh_from_db()
-    assert (job.status, job.rows_done) == (ImportStatus.APPLIED, 6)
+    assert (job.status, job.rows_done, bytes(job.content)) == (ImportStatus.APPLIED, 6, b"")
     assert Invoice.objects.filter(tenant=tenant).count() == 3
     assert "created 3, updated 0" in signed_in.get(url("import_job", tenant, job)).content.decode()
 
@@ -246,3 +246,17 @@ def test_a_run_another_worker_holds_is_not_run_twice(tenant, owner):
 
     assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.APPLIED
     assert Invoice.objects.filter(tenant=tenant).count() == 3
+
+
+def test_an_unreadable_upload_shows_why_and_offers_no_dry_run(signed_in, tenant):
+    upload(signed_in, tenant, b"Invoice number,Customer name\nG-1,\x81\x98\n")
+    job = ImportJob.objects.get(tenant=tenant)
+
+    page = signed_in.get(url("import_job", tenant, job)).content.decode()
+
+    assert job.status == ImportStatus.REFUSED
+    assert "byte 0x81 on this line is not a character" in page
+    assert 'id="dry-run"' not in page
+    signed_in.post(url("import_check", tenant, job))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REFUSED
