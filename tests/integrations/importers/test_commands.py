@@ -1,14 +1,18 @@
 """``manage.py import_invoices|import_customers|import_payments``: the import page's code path
 on the command line, with progress, a summary, and every bad row on refusal."""
 
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from integrations.management.commands.import_invoices import Command as ImportInvoices
 from receivables.models import Customer, Invoice
 from tests.integrations.importers import files
+from tests.workers import database_url
 
 
 def command(name: str, path, *args) -> tuple[str, str]:
@@ -50,7 +54,7 @@ def test_importing_twice_updates_and_prints_what_it_did(tmp_path, acme):
     assert Invoice.objects.filter(tenant=acme).count() == 2
 
 
-def test_a_refused_file_exits_non_zero_and_prints_every_bad_line(tmp_path, acme, capsys):
+def bad_file(tmp_path):
     data = (
         files.xero_uk_invoices()
         .replace(b"15/04/2026", b"31/04/2026")
@@ -58,17 +62,42 @@ def test_a_refused_file_exits_non_zero_and_prints_every_bad_line(tmp_path, acme,
     )
     path = tmp_path / "bad.csv"
     path.write_bytes(data)
+    return path
 
-    with pytest.raises(SystemExit) as exit_:
-        ImportInvoices().run_from_argv(
-            ["manage.py", "import_invoices", str(path), "--tenant", "acme", "--skip-checks"]
-        )
 
-    assert exit_.value.code == 1
-    err = capsys.readouterr().err.splitlines()
-    assert err[-3:] == [
-        'line 4: InvoiceDate: "31/04/2026" is not a date (dates in this file read as DD/MM/YYYY).',
-        'line 6: Currency: "UKP" is not an ISO 4217 currency code (e.g. EUR, GBP).',
+BAD_LINES = [
+    'line 4: InvoiceDate: "31/04/2026" is not a date (dates in this file read as DD/MM/YYYY).',
+    'line 6: Currency: "UKP" is not an ISO 4217 currency code (e.g. EUR, GBP).',
+]
+
+
+def test_a_refused_file_prints_every_bad_line_and_fails(tmp_path, acme):
+    err = StringIO()
+
+    with pytest.raises(CommandError) as failed:
+        call_command("import_invoices", str(bad_file(tmp_path)), "--tenant", "acme", stderr=err)
+
+    assert failed.value.returncode == 1
+    assert str(failed.value) == "bad.csv refused: 2 problem(s); nothing was written."
+    assert err.getvalue().splitlines()[-2:] == BAD_LINES
+    assert not Invoice.objects.filter(tenant=acme).exists()
+
+
+@pytest.mark.services
+def test_the_command_exits_non_zero_on_a_refused_file(postgres, transactional_db, tmp_path, acme):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_invoices", str(bad_file(tmp_path)), "--tenant",
+         "acme", "--skip-checks"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": database_url()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-3:] == [
+        *BAD_LINES,
         "CommandError: bad.csv refused: 2 problem(s); nothing was written.",
     ]
     assert not Invoice.objects.filter(tenant=acme).exists()
