@@ -111,6 +111,7 @@ def import_job(request: HttpRequest, import_job_id: int) -> HttpResponse:
             "job": job,
             "form": form,
             "preview": _preview(job) if job.setup and job.status in PREVIEWED else None,
+            "can_choose": job.status in PREVIEWED,
             "preset": PRESETS.get(job.setup.get("preset", "")),
             "report": report,
             "failure": job.report.get("failure", ""),

@@ -260,3 +260,13 @@ def test_an_unreadable_upload_shows_why_and_offers_no_dry_run(signed_in, tenant)
     signed_in.post(url("import_check", tenant, job))
     job.refresh_from_db()
     assert job.status == ImportStatus.REFUSED
+
+
+def test_an_unreadable_file_can_be_read_with_a_chosen_encoding(signed_in, tenant):
+    upload(signed_in, tenant, b"Invoice number,Customer name\nG-1,Zo\x81\n", kind="invoices")
+    job = ImportJob.objects.get(tenant=tenant)
+
+    signed_in.post(url("import_job", tenant, job), {"encoding": "latin-1"})
+
+    job.refresh_from_db()
+    assert (job.status, job.setup["encoding"]) == (ImportStatus.UPLOADED, "latin-1")
