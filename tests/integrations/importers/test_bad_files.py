@@ -5,7 +5,7 @@ import pytest
 
 from receivables.models import Customer, Invoice, Payment
 from tests.integrations.importers import files
-from tests.integrations.importers.conftest import run
+from tests.integrations.importers.results import run
 
 HEADER = ["Invoice number", "Customer ID", "Customer name", "Issue date", "Due date",
           "Currency", "Total"]  # fmt: skip

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from receivables.models import Contact, Payment, PaymentSource
 from tests.integrations.importers import files
-from tests.integrations.importers.conftest import customers, invoices, run
+from tests.integrations.importers.results import customers, invoices, run
 
 
 def xero_contacts() -> bytes:

@@ -10,7 +10,7 @@ import pytest
 from integrations.importers.amounts import detect_separator, parse_amounts
 from integrations.importers.dates import detect_order, parse_dates
 from tests.integrations.importers import files
-from tests.integrations.importers.conftest import invoices, run
+from tests.integrations.importers.results import invoices, run
 
 
 def column(*values: str) -> pd.Series:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from receivables.models import Contact, InvoiceStatus, Payment, PaymentSource
 from tests.integrations.importers import files
-from tests.integrations.importers.conftest import customers, invoices, run
+from tests.integrations.importers.results import customers, invoices, run
 
 
 def test_a_uk_xero_export_groups_line_rows_into_invoices_without_adding_totals(acme):

@@ -8,7 +8,7 @@ from integrations.importers.presets import known_keys
 from integrations.importers.reading import read_file
 from receivables.models import Customer
 from tests.integrations.importers import files
-from tests.integrations.importers.conftest import customers, invoices, run
+from tests.integrations.importers.results import customers, invoices, run
 
 XERO_TEMPLATE = ["*ContactName", "EmailAddress", "*InvoiceNumber", "Reference", "*InvoiceDate",
                  "*DueDate", "Total", "InventoryItemCode", "*Description", "*Quantity",
