@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from collections_app import events
+from collections_app import announce, events
 from collections_app.events import Kind
 from collections_app.models import Dispute, PaymentReport, PromiseToPay, Task
 from kapittx.locks import locked
@@ -79,6 +79,7 @@ def promise_payment(
         source=source,
         **context,
     )
+    announce.promise_made(promise, customer)
     return promise
 
 
@@ -99,6 +100,7 @@ def dispute_invoice(invoice: Invoice, reason: str, *, source: str) -> Dispute:
         )
     if dispute is None:
         dispute = Dispute.objects.create(tenant_id=invoice.tenant_id, invoice=invoice, reason=told)
+        announce.dispute_opened(dispute, invoice, source)
     else:
         dispute.reason = told
         dispute.save(update_fields=["reason"])
@@ -165,6 +167,7 @@ def report_payment(
         invoice_ids=[invoice.pk for invoice in invoices],
         source=source,
     )
+    announce.payment_reported(customer, invoices, paid_on, reference, source)
     return task
 
 

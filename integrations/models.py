@@ -1,5 +1,6 @@
-"""The models of the integrations layer, one import line per area."""
+"""The integrations layer's models, one import line per area."""
 
-from integrations.importers.models import ImportJob
-
-__all__ = ["ImportJob"]
+from integrations.importers.models import ImportJob as ImportJob
+from integrations.outgoing.models import OverdueWatermark as OverdueWatermark
+from integrations.outgoing.models import WebhookDelivery as WebhookDelivery
+from integrations.outgoing.models import WebhookSubscription as WebhookSubscription

@@ -170,3 +170,94 @@ def update_rows(model: type[models.Model], columns: Sequence[str], objects: list
         columns,
         ((obj.pk, *(getattr(obj, field.attname) for field in fields)) for obj in objects),
     )
+
+
+def text_array(values: Iterable[str]) -> str:
+    """Return ``values`` as one PostgreSQL text-array literal, for ``= ANY(%s::text[])``: a
+    hundred thousand keys travel as one parameter the server parses at once."""
+    return _array(values, _quoted)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """Return ``count`` new primary keys from ``model``'s sequence (PostgreSQL)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(table), model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class Row:
+    """A row to insert into ``model``'s table, lighter than a model instance: an attribute per
+    column (named as the model names it, ``customer_id`` for a foreign key) holding its
+    default until set. Build thousands of these where model instances would cost more than
+    the insert."""
+
+    def __init__(self, model: type[models.Model], **values) -> None:
+        self.__dict__.update(_defaults(model))
+        for name, value in _fresh(model):
+            self.__dict__[name] = value()
+        self.__dict__.update(values)
+        self.pk = self.__dict__.get(model._meta.pk.attname)
+
+
+def _defaults(model: type[models.Model]) -> dict:
+    found = _DEFAULTS.get(model)
+    if found is None:
+        found = _DEFAULTS[model] = {
+            field.attname: field.get_default()
+            for field in model._meta.concrete_fields
+            if not (field.has_default() and callable(field.default))
+        }
+    return found
+
+
+def _fresh(model: type[models.Model]) -> list[tuple[str, Callable]]:
+    found = _FRESH.get(model)
+    if found is None:
+        found = _FRESH[model] = [
+            (field.attname, field.default)
+            for field in model._meta.concrete_fields
+            if field.has_default() and callable(field.default)
+        ]
+    return found
+
+
+_DEFAULTS: dict[type[models.Model], dict] = {}
+_FRESH: dict[type[models.Model], list] = {}
+
+
+def create(model: type[models.Model], objects: list) -> None:
+    """INSERT ``objects`` (``Row``s or unsaved instances of ``model``) and give each its key.
+
+    On PostgreSQL the keys are taken from the sequence first and the rows travel as arrays,
+    skipping the per-value preparation of ``bulk_create`` that costs more than the insert;
+    elsewhere this is ``bulk_create``. No signals are sent, as with ``bulk_create``.
+    """
+    if not objects:
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    if connection.vendor != "postgresql":
+        instances = [
+            model(**{field.attname: getattr(obj, field.attname) for field in fields})
+            for obj in objects
+        ]
+        model._default_manager.bulk_create(instances, batch_size=2000)
+        for obj, instance in zip(objects, instances, strict=True):
+            _set_key(model, obj, instance.pk)
+        return
+    for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+        _set_key(model, obj, pk)
+    _insert(
+        model,
+        [model._meta.pk.name, *(field.name for field in fields)],
+        [(obj.pk, *(getattr(obj, field.attname) for field in fields)) for obj in objects],
+        "",
+    )
+
+
+def _set_key(model: type[models.Model], obj, pk: int) -> None:
+    setattr(obj, model._meta.pk.attname, pk)
+    obj.pk = pk

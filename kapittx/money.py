@@ -20,6 +20,7 @@ def decimals(currency: str) -> int:
     return get_currency_precision(currency.upper())
 
 
+@lru_cache(maxsize=512)
 def quantum(currency: str) -> Decimal:
     """Return the smallest amount of ``currency``: 0.01 EUR, 1 JPY, 0.001 KWD."""
     return Decimal(1).scaleb(-decimals(currency))

@@ -237,6 +237,8 @@ CELERY_BEAT_SCHEDULE = {
     "reminders": {"task": "reminders.tick", "schedule": 60.0},
     "payment-habits": {"task": "receivables.refresh_habits", "schedule": 3600.0},
     "reminder-positions": {"task": "reminders.place_missing", "schedule": 3600.0},
+    "webhooks": {"task": "integrations.webhooks.tick", "schedule": 60.0},
+    "invoices-overdue": {"task": "integrations.webhooks.announce_overdue", "schedule": 3600.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 
@@ -275,6 +277,20 @@ KAPITTX_LOCAL_CHANNELS = env_bool("KAPITTX_LOCAL_CHANNELS", DEBUG)
 KAPITTX_ENCRYPTION_KEY = os.environ.get("KAPITTX_ENCRYPTION_KEY", "")
 # Public base URL, for links in messages and provider callbacks.
 KAPITTX_PUBLIC_URL = os.environ.get("KAPITTX_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# A Unicode TrueType font for PDF statements; empty: DejaVu Sans where the system has it,
+# else Helvetica with the letters Latin-1 lacks written plainly (docs/configuration.md).
+KAPITTX_PDF_FONT = os.environ.get("KAPITTX_PDF_FONT", "")
+
+# Outgoing calls to addresses tenants type in (webhook endpoints, an email provider's API
+# address; kapittx.egress): https only, and only to public addresses, unless these allow
+# more (tests, self-hosting on a private network). Timeouts in seconds.
+KAPITTX_EGRESS_ALLOW_PRIVATE = env_bool("KAPITTX_EGRESS_ALLOW_PRIVATE", False)
+KAPITTX_EGRESS_ALLOW_HTTP = env_bool("KAPITTX_EGRESS_ALLOW_HTTP", False)
+KAPITTX_EGRESS_CONNECT_TIMEOUT = float(os.environ.get("KAPITTX_EGRESS_CONNECT_TIMEOUT", "5"))
+KAPITTX_EGRESS_READ_TIMEOUT = float(os.environ.get("KAPITTX_EGRESS_READ_TIMEOUT", "15"))
+# Wake a worker as soon as an event's webhook deliveries are committed, rather than at the
+# next minute tick.
+KAPITTX_WEBHOOKS_KICK = env_bool("KAPITTX_WEBHOOKS_KICK", True)
 
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
@@ -293,6 +309,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # fontTools logs each glyph subset of a PDF statement at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # Reminder channels (reminders.channels; see docs/channels.md).

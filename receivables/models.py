@@ -247,7 +247,7 @@ class Payment(TenantOwned, Tracked):
     received_on = models.DateField()
     reference = models.CharField(max_length=100, blank=True)
     method = models.CharField(max_length=40, blank=True)
-    external_id = models.CharField(max_length=100, blank=True, db_default="")
+    external_id = models.CharField(max_length=100, blank=True, default="", db_default="")
     source = models.CharField(
         max_length=20,
         choices=PaymentSource.choices,

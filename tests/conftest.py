@@ -2,6 +2,7 @@
 with a tenant of their own, so checking isolation costs one line; the page tests get a
 reminder set-up in each (``mine`` and ``theirs``)."""
 
+import ipaddress
 import os
 import socket
 from datetime import timedelta
@@ -50,6 +51,43 @@ def redis_url() -> str:
     except OSError as exc:
         _missing(f"Redis at {url} is not reachable: {exc}")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _no_webhook_kicks(settings):
+    """Webhook deliveries wait for the worker a test runs itself; none is woken through the
+    broker when they are committed."""
+    settings.KAPITTX_WEBHOOKS_KICK = False
+
+
+@pytest.fixture
+def fake_dns(monkeypatch) -> dict[str, list[str]]:
+    """Resolve host names from the returned dict (name → addresses); addresses resolve to
+    themselves and every other name is unknown, so no test asks the real DNS."""
+    names: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in names:
+            port = int(port or 0)
+            return [
+                (
+                    socket.AF_INET6 if ":" in address else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    socket.IPPROTO_TCP,
+                    "",
+                    (address, port, 0, 0) if ":" in address else (address, port),
+                )
+                for address in names[host]
+            ]
+        try:
+            ipaddress.ip_address(str(host).partition("%")[0])
+        except ValueError:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return names
 
 
 def log_in(client, email: str, password: str = PASSWORD) -> bool:

@@ -7,6 +7,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from kapittx import bulk
 from kapittx.bulk import update_values
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
@@ -148,9 +149,15 @@ def _contacts_wanted(errors, items, wanted, existing) -> dict[int, list[dict]]:
         if not isinstance(raw, list) or len(raw) > 50:
             errors.add(index, "contacts", "invalid", "contacts must be a list of at most 50.")
             continue
-        values = wanted[index] or {}
-        known = existing.get(values.get("external_id"))
-        region = values.get("country") or (known.country if known else "")
+        # The item's own country, even when another of its fields is bad, so a national
+        # number is read as that country's and not refused for a wrong reason.
+        country = item.get("country")
+        known = existing.get(item.get("external_id"))
+        region = (
+            country.strip().upper()
+            if isinstance(country, str) and country.strip().upper() in checks.countries()
+            else (known.country if known else "")
+        )
         found[index] = [
             contact
             for number, entry in enumerate(raw)
@@ -249,7 +256,7 @@ def _write(tenant, written, wanted, existing, contacts, on_progress) -> None:
             changed.append(customer)
         existing[values["external_id"]] = customer
         wanted[index] = customer
-    Customer.objects.bulk_create(new, batch_size=2000)
+    bulk.create(Customer, new)
     columns = [*FIELDS, "updated_at"]
     update_values(
         Customer, columns, [(c.pk, *(getattr(c, name) for name in columns)) for c in changed]
@@ -302,7 +309,7 @@ def _write_contacts(tenant, customers: list[Customer], contacts: dict[int, list[
                 contact.updated_at = now
                 changed.append(contact)
                 touched.add(customer.pk)
-    Contact.objects.bulk_create(new, batch_size=2000)
+    bulk.create(Contact, new)
     columns = [*CONTACT_FIELDS, "updated_at"]
     update_values(
         Contact, columns, [(c.pk, *(getattr(c, name) for name in columns)) for c in changed]

@@ -14,11 +14,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from kapittx import events
-from kapittx.bulk import update_values
+from kapittx import bulk, events
 from kapittx.localtime import local_today
 from kapittx.models import Tenant
-from receivables.balances import LedgerError, refresh_many
+from receivables.balances import LedgerError, derive, refresh_many
 from receivables.event_data import invoice_data
 from receivables.ledger import MAX_AMOUNT
 from receivables.models import (
@@ -53,6 +52,7 @@ COLUMNS = [
     "status",
     "voided_on",
 ]
+ATTNAMES = [name if name != "customer" else "customer_id" for name in COLUMNS]
 _url = URLValidator(schemes=["http", "https"])
 
 
@@ -156,18 +156,9 @@ def _plan(errors, index, item, customers, stored: _Stored, seen, today) -> Plan 
     if BAD in (customer, status, issue, due, currency, po_number, document_url, paid_on):
         return None
     if new:
-        invoice = Invoice(
-            tenant_id=customer.tenant_id,
-            status=InvoiceStatus.OPEN,
-            tax=ZERO,
-            amount_paid=ZERO,
-            amount_credited=ZERO,
-            amount_written_off=ZERO,
-        )
+        invoice = bulk.Row(Invoice, tenant_id=customer.tenant_id, customer_id=customer.pk)
         currency = currency or customer.currency
-    before = {
-        name: getattr(invoice, name if name != "customer" else "customer_id") for name in COLUMNS
-    }
+    before = {name: getattr(invoice, name) for name in ATTNAMES}
     invoice.number, invoice.external_id = number, key or invoice.external_id
     invoice.currency = currency or invoice.currency
     invoice.issue_date = issue or invoice.issue_date
@@ -182,15 +173,13 @@ def _plan(errors, index, item, customers, stored: _Stored, seen, today) -> Plan 
     if not new:
         _refuse_changes_to_settled(errors, index, invoice, before, customer, applied)
     if customer is not None:
-        invoice.customer = customer
+        invoice.customer_id = customer.pk
     if invoice.due_date < invoice.issue_date:
         errors.add(index, "due_date", "invalid_dates", "The due date is before the issue date.")
     _move_status(errors, index, invoice, status, new, applied, today)
     if errors.bad(index):
         return None
-    after = {
-        name: getattr(invoice, name if name != "customer" else "customer_id") for name in COLUMNS
-    }
+    after = {name: getattr(invoice, name) for name in ATTNAMES}
     plan = Plan(index, invoice, new, changed=after != before, paid_on=paid_on)
     plan.customer_external_id = (
         customer.external_id if customer else customers.external_id(invoice.customer_id)
@@ -353,24 +342,28 @@ def _already_paid(errors, index, item, plan: Plan, applied) -> None:
 
 def _write(tenant, plans: list[Plan], customers, today, on_progress) -> None:
     now = timezone.now()
-    new = [plan.invoice for plan in plans if plan.new]
-    for invoice in new:
-        invoice.balance = ZERO if invoice.status == InvoiceStatus.VOID else invoice.total
+    new = [plan for plan in plans if plan.new]
+    for plan in new:
+        invoice = plan.invoice
+        invoice.balance = invoice.total
         invoice.voided_on = today if invoice.status == InvoiceStatus.VOID else None
         invoice.created_at = invoice.updated_at = now
-    Invoice.objects.bulk_create(new, batch_size=2000)
+        # What it arrives with already paid is derived here, by the ledger's rule.
+        derive(
+            invoice, {"paid": plan.pay, "last_applied": plan.paid_on or today} if plan.pay else {}
+        )
+    bulk.create(Invoice, [plan.invoice for plan in new])
     if on_progress:
         on_progress(len(new), len(plans))
     changed = [plan.invoice for plan in plans if plan.changed and not plan.new]
-    columns = [f.attname for f in (Invoice._meta.get_field(name) for name in COLUMNS)]
-    update_values(
+    bulk.update_values(
         Invoice,
         [*COLUMNS, "updated_at"],
-        [(i.pk, *(getattr(i, name) for name in columns), now) for i in changed],
+        [(i.pk, *(getattr(i, name) for name in ATTNAMES), now) for i in changed],
     )
     paying = [plan for plan in plans if plan.pay]
     _record_paid_before(tenant, paying, today, now)
-    rederive = {i.pk: i for i in [*changed, *(plan.invoice for plan in paying)]}
+    rederive = {i.pk: i for i in [*changed, *(p.invoice for p in paying if not p.new)]}
     try:
         refresh_many(list(rederive.values()))
     except LedgerError as exc:  # the checks above keep this from happening
@@ -383,8 +376,9 @@ def _write(tenant, plans: list[Plan], customers, today, on_progress) -> None:
 
 def _record_paid_before(tenant, paying: list[Plan], today, now) -> None:
     payments = [
-        Payment(
-            tenant=tenant,
+        bulk.Row(
+            Payment,
+            tenant_id=tenant.pk,
             customer_id=plan.invoice.customer_id,
             amount=plan.pay,
             currency=plan.invoice.currency,
@@ -397,20 +391,21 @@ def _record_paid_before(tenant, paying: list[Plan], today, now) -> None:
         )
         for plan in paying
     ]
-    Payment.objects.bulk_create(payments, batch_size=2000)
-    Allocation.objects.bulk_create(
+    bulk.create(Payment, payments)
+    bulk.create(
+        Allocation,
         [
-            Allocation(
-                tenant=tenant,
-                invoice=plan.invoice,
-                payment=payment,
+            bulk.Row(
+                Allocation,
+                tenant_id=tenant.pk,
+                invoice_id=plan.invoice.pk,
+                payment_id=payment.pk,
                 amount=plan.pay,
                 applied_on=payment.received_on,
                 created_at=now,
             )
             for plan, payment in zip(paying, payments, strict=True)
         ],
-        batch_size=2000,
     )
 
 
@@ -427,12 +422,12 @@ def _announce(tenant, plans: list[Plan], changed, rederived) -> None:
     )
     events.publish_many(
         tenant.pk,
-        [
+        (
             (
                 "invoice.created" if plan.new else "invoice.updated",
                 invoice_data(plan.invoice, plan.customer_external_id),
             )
             for plan in plans
             if plan.new or plan.invoice.pk in moved
-        ],
+        ),
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from kapittx import events
+from kapittx import bulk, events
 from kapittx.bulk import update_values
 from kapittx.locks import locked
 from kapittx.models import Tenant
@@ -306,12 +306,12 @@ def _write(tenant: Tenant, plans: list[Plan], on_progress) -> None:
     for plan in new:
         plan.payment.unallocated = plan.payment.amount - sum((p for _, p in plan.parts), ZERO)
         plan.payment.created_at = plan.payment.updated_at = now
-    Payment.objects.bulk_create([plan.payment for plan in new], batch_size=2000)
+    bulk.create(Payment, [plan.payment for plan in new])
     allocations = {
         plan.index: [
             Allocation(
                 tenant=tenant,
-                invoice=invoice,
+                invoice_id=invoice.pk,
                 payment=plan.payment,
                 amount=part,
                 applied_on=plan.payment.received_on,
@@ -321,9 +321,7 @@ def _write(tenant: Tenant, plans: list[Plan], on_progress) -> None:
         ]
         for plan in new
     }
-    Allocation.objects.bulk_create(
-        [a for rows in allocations.values() for a in rows], batch_size=2000
-    )
+    bulk.create(Allocation, [a for rows in allocations.values() for a in rows])
     changed = [plan.payment for plan in plans if plan.changed]
     update_values(
         Payment,
@@ -341,11 +339,11 @@ def _write(tenant: Tenant, plans: list[Plan], on_progress) -> None:
     )
     events.publish_many(
         tenant.pk,
-        [
+        (
             (
                 "payment.recorded",
                 payment_data(plan.payment, plan.customer.external_id, allocations[plan.index]),
             )
             for plan in new
-        ],
+        ),
     )

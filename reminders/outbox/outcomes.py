@@ -19,7 +19,7 @@ from kapittx.tenancy import scoped
 from receivables.models import Contact, Customer
 from reminders.channels.registry import label
 from reminders.models import DeliveryEvent, Dispatch, DispatchStatus
-from reminders.outbox import states
+from reminders.outbox import announce, states
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,14 @@ def advance(dispatch: Dispatch, status: str, error: str = "") -> bool:
     if status == S.FAILED:
         # A report of failure ends a reminder the provider had; the worker's own failures
         # go through the send path.
-        return states.move_one(dispatch, status, among=states.REPORTED_FAILURE_FROM, error=error)
-    return states.move_one(dispatch, status, **({"error": error} if error else {}))
+        moved = states.move_one(dispatch, status, among=states.REPORTED_FAILURE_FROM, error=error)
+        if moved:
+            announce.reminder_failed(dispatch, error, reported=True)
+        return moved
+    moved = states.move_one(dispatch, status, **({"error": error} if error else {}))
+    if moved and status == S.BOUNCED:
+        announce.reminder_bounced(dispatch, error)
+    return moved
 
 
 def record_event(
@@ -145,6 +151,9 @@ def set_opted_out(
                 contact_id=contact.pk,
                 how=how,
             )
+        if opted_out:
+            for contact in changed:
+                announce.opted_out(contact, channel, how)
     return changed
 
 
@@ -166,6 +175,7 @@ def hold_for_reply(customer: Customer, dispatch: Dispatch | None, text: str) -> 
             dispatch_id=dispatch.pk if dispatch else None,
             text=text[:10000],
         )
+        announce.reply_received(customer, dispatch, dispatch.channel if dispatch else None)
         if dispatch is not None:
             advance(dispatch, S.REPLIED)
 

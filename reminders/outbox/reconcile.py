@@ -18,7 +18,7 @@ from django.db.models import Q
 from collections_app import events
 from kapittx.tenancy import scoped
 from reminders.models import Dispatch, DispatchStatus
-from reminders.outbox import states
+from reminders.outbox import announce, states
 
 S = DispatchStatus
 #: How long a worker may hold a claimed reminder. Longer than a send task's hard time limit
@@ -75,6 +75,8 @@ def reconcile(tenant_id: int, now: datetime) -> Reconciled:
         reason="the worker stopped while the provider was being called; it may have left",
     )
     by_id = {d.pk: d for d in stale}
+    for pk in given_up:
+        announce.reminder_failed(by_id[pk], "The worker stopped while handling it, too often.")
     for pk in interrupted:
         dispatch = by_id[pk]
         events.record(

@@ -35,7 +35,7 @@ from reminders.messages.compose import compose, latest_promises
 from reminders.messages.render import pick_template
 from reminders.messages.sandbox import TemplateError
 from reminders.models import Dispatch, DispatchInvoice, DispatchStatus, Template, Tone
-from reminders.outbox import states, throttle
+from reminders.outbox import announce, states, throttle
 from reminders.outbox.batch_memo import batch_scope
 from reminders.outbox.one_voice import companions
 from reminders.outbox.outcomes import mark_contact_invalid
@@ -275,6 +275,7 @@ def _sent(dispatch: Dispatch, provider_message_id: str, now: datetime) -> str:
             + (f" to {dispatch.recipient}" if dispatch.recipient else ""),
             dispatch_id=dispatch.pk,
         )
+        announce.reminder_sent(dispatch, now)
     return S.SENT
 
 
@@ -327,6 +328,7 @@ def _failed(dispatch: Dispatch, exc: ChannelError, now: datetime) -> str:
                 f"{dispatch.get_channel_display()} reminder failed: {exc.message}",
                 dispatch_id=dispatch.pk,
             )
+            announce.reminder_failed(dispatch, exc.message)
     if isinstance(exc, AddressRefused) and dispatch.contact_id:
         mark_contact_invalid(dispatch, exc.message)
     return S.FAILED

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from integrations.importers.jobs import create_job
 from integrations.importers.models import ImportJob
+from integrations.outgoing.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from integrations.outgoing.signing import new_secret, seal
 from kapittx.models import Tenant
 from receivables.models import Contact, Customer, Invoice
 from reminders.models import (
@@ -39,6 +41,8 @@ class World:
     customer: Customer
     invoice: Invoice
     dispatch: Dispatch
+    webhook: WebhookSubscription
+    webhook_delivery: WebhookDelivery
     import_job: ImportJob
 
     def ids(self) -> dict[str, int]:
@@ -51,6 +55,8 @@ class World:
             "contact_id": self.customer.contacts.get().pk,
             "invoice_id": self.invoice.pk,
             "dispatch_id": self.dispatch.pk,
+            "webhook_id": self.webhook.pk,
+            "webhook_delivery_id": self.webhook_delivery.pk,
             "import_job_id": self.import_job.pk,
         }
 
@@ -99,6 +105,13 @@ def build_world(tenant: Tenant, name: str) -> World:
         workflow=workflow,
         rules=[{"field": "outstanding", "op": "gte", "value": "100"}],
     )
+    webhook = WebhookSubscription.objects.create(
+        tenant=tenant,
+        url=f"https://hooks.{name.lower()}.test/kapittx",
+        event_types=["invoice.overdue"],
+        secret_encrypted=seal(new_secret()),
+        secret_hint="whsec_",
+    )
     return World(
         tenant=tenant,
         workflow=workflow,
@@ -116,6 +129,18 @@ def build_world(tenant: Tenant, name: str) -> World:
             recipient="ap-C-1@x.test",
             provider_message_id="prov-123",
             sent_at=timezone.now(),
+        ),
+        webhook=webhook,
+        webhook_delivery=WebhookDelivery.objects.create(
+            tenant=tenant,
+            subscription=webhook,
+            event_id=f"msg_{name}",
+            event_type="invoice.overdue",
+            body=f'{{"type":"invoice.overdue","data":{{"number":"{name}-1"}}}}',
+            status=DeliveryStatus.FAILED,
+            attempts=10,
+            response_status=500,
+            response_body=f"{name} receiver error",
         ),
         import_job=create_job(
             tenant,

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
+from kapittx import egress
 from kapittx.models import Tenant
 from reminders.channels.accounts import provider_config
 from reminders.channels.base import Adapter, AddressRefused, ChannelError, SendResult
@@ -67,12 +68,26 @@ def _connection(tenant_id: int) -> BaseEmailBackend:
         if config is None:
             return get_connection()
         options = dict(config)
-        return get_connection(options.pop("backend"), **options)
+        return _guarded(get_connection(options.pop("backend"), **options))
 
     return memo(("email_connection", tenant_id), connect)
 
 
+def _guarded(connection: BaseEmailBackend) -> BaseEmailBackend:
+    """Have a tenant's ESP backend call its API only through the egress guard: the address
+    (which the tenant may have typed) is checked as it is connected to."""
+    if callable(create := getattr(connection, "create_session", None)):
+        connection.create_session = lambda: egress.guard(create())
+    return connection
+
+
 def _api_error(exc: AnymailAPIError) -> ChannelError:
+    if isinstance(exc.__cause__, egress.EgressRefused):
+        # The tenant's API address: trying again cannot help until it is corrected.
+        return ChannelError(
+            f"The email provider's address was not called: {exc.__cause__.reason}",
+            permanent=True,
+        )
     status = exc.status_code
     # No status means the ESP was never reached (DNS, timeout, connection reset).
     transient = status is None or status == 429 or status >= 500

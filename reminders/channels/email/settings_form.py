@@ -5,6 +5,7 @@ from secrets import token_urlsafe
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django import forms
 
+from kapittx import egress
 from reminders.channels.account_form import AccountForm
 from reminders.channels.email.esps import ESP_REQUIRES, ESPS, PUBLIC_KEYS, esp_of, signing_key
 
@@ -96,6 +97,16 @@ class EmailAccountForm(AccountForm):
             self.initial.setdefault("esp", esp)
             for key in ("sender_domain", "api_url"):
                 self.initial.setdefault(key, stored.get(key, ""))
+
+    def clean_api_url(self) -> str:
+        # Workers call this address with the tenant's API key: it must be a public one.
+        url = self.cleaned_data["api_url"]
+        if url:
+            try:
+                egress.check_url(url)
+            except egress.EgressRefused as exc:
+                raise forms.ValidationError(exc.reason) from None
+        return url
 
     def clean(self):
         cleaned = super().clean()

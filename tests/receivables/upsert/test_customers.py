@@ -115,3 +115,20 @@ def test_a_changed_customer_sends_its_open_invoices_back_to_the_sweep(tenant):
     ReminderPosition.objects.filter(pk=invoice.pk).update(next_at=None)
     upsert_customers(tenant, [{"external_id": "C-1", "time_zone": "Asia/Tokyo"}])
     assert ReminderPosition.objects.get(pk=invoice.pk).next_at == ReminderPosition.AT_NEXT_SWEEP
+
+
+def test_a_national_number_is_read_in_the_items_country_even_when_another_field_is_bad(tenant):
+    with pytest.raises(Refused) as refused:
+        upsert_customers(
+            tenant,
+            [
+                {
+                    "external_id": "C-1",
+                    "name": "Acme",
+                    "country": "GB",
+                    "currency": "UKP",
+                    "contacts": [{"phone": "020 7946 0000"}],
+                }
+            ],
+        )
+    assert [(e.field, e.code) for e in refused.value.errors] == [("currency", "invalid_currency")]

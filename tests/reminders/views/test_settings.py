@@ -326,8 +326,9 @@ def test_a_test_email_the_provider_refuses_says_why(client, tenant, owner, setti
 
 
 def test_a_public_signing_key_is_checked_and_resends_inbound_secret_kept_apart(
-    client, tenant, owner
+    client, tenant, owner, fake_dns
 ):
+    fake_dns["postal.acme.test"] = ["93.184.215.14"]
     client.force_login(owner)
     post = {"section": "email", "rate_per_second": "5", "api_url": "https://postal.acme.test"}
     response = client.post(
