@@ -3,7 +3,6 @@ checked and imported, and the progress bar of a background run moving and giving
 report when the run ends."""
 
 import pytest
-from playwright.sync_api import expect
 
 from integrations.importers.jobs import create_job
 from integrations.importers.models import ImportJob, ImportStatus
@@ -38,6 +37,8 @@ def test_upload_dry_run_and_import(page, live_server, tenant, owner, tmp_path):
 
 
 def test_the_progress_bar_follows_a_background_run(page, live_server, tenant, owner):
+    from playwright.sync_api import expect  # as the browser fixture: only where it runs
+
     job = create_job(tenant, owner, "big.csv", files.xero_uk_invoices(), "invoices")
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING)  # queued
     sign_in(page, live_server, owner.email)
