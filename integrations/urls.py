@@ -11,4 +11,5 @@ urlpatterns = [
     path("exports/", include("integrations.exports.urls")),
     path("webhooks/", include("integrations.outgoing.urls")),
     path("", include("integrations.api.page_urls")),
+    path("import/", include("integrations.importers.urls")),
 ]

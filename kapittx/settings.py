@@ -367,3 +367,8 @@ TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", ""
 KAPITTX_TWILIO_HTTP_CLIENT = os.environ.get("KAPITTX_TWILIO_HTTP_CLIENT") or None
 # Seconds before a Twilio API call is given up (and retried later as a transient error).
 KAPITTX_TWILIO_TIMEOUT = float(os.environ.get("KAPITTX_TWILIO_TIMEOUT", "10"))
+
+# Importers (integrations.importers; see docs/imports.md): the largest file accepted, and
+# the number of rows above which an import runs as a background task with a progress bar.
+KAPITTX_IMPORT_MAX_BYTES = int(os.environ.get("KAPITTX_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+KAPITTX_IMPORT_BACKGROUND_ROWS = int(os.environ.get("KAPITTX_IMPORT_BACKGROUND_ROWS", "2000"))

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from integrations.importers.jobs import create_job
+from integrations.importers.models import ImportJob
 from integrations.outgoing.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from integrations.outgoing.signing import new_secret, seal
 from kapittx.models import Tenant
@@ -41,6 +43,7 @@ class World:
     dispatch: Dispatch
     webhook: WebhookSubscription
     webhook_delivery: WebhookDelivery
+    import_job: ImportJob
 
     def ids(self) -> dict[str, int]:
         """The URL keyword arguments this world's objects fill (``tests/test_isolation.py``)."""
@@ -54,6 +57,7 @@ class World:
             "dispatch_id": self.dispatch.pk,
             "webhook_id": self.webhook.pk,
             "webhook_delivery_id": self.webhook_delivery.pk,
+            "import_job_id": self.import_job.pk,
         }
 
 
@@ -137,6 +141,13 @@ def build_world(tenant: Tenant, name: str) -> World:
             attempts=10,
             response_status=500,
             response_body=f"{name} receiver error",
+        ),
+        import_job=create_job(
+            tenant,
+            None,
+            "customers.csv",
+            f"Customer ID,Name\nC-9,{name} Imported\n".encode(),
+            "customers",
         ),
     )
 

@@ -1,0 +1,5 @@
+from integrations.importers.command import ImportCommand
+
+
+class Command(ImportCommand):
+    kind = "invoices"

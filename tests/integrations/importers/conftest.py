@@ -1,0 +1,7 @@
+import pytest
+
+
+@pytest.fixture
+def acme(tenant):
+    """A tenant with no receivables of its own yet."""
+    return tenant
