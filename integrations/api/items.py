@@ -15,6 +15,8 @@ from integrations.api.fields import (
     TimeZoneField,
 )
 from integrations.api.parsing import ItemParser
+from integrations.outgoing.catalogue import EVENT_TYPES
+from integrations.outgoing.subscriptions import MAX_URL_LENGTH
 from receivables.models import ContactRole
 
 #: Most items one bulk request may carry.
@@ -143,6 +145,28 @@ class InvoiceActionItem(serializers.Serializer):
     on = IsoDateField(required=False, help_text="Default: today in the tenant's time zone.")
 
 
+class WebhookEndpointItem(serializers.Serializer):
+    url = serializers.URLField(
+        max_length=MAX_URL_LENGTH,
+        help_text="Where the events are POSTed: https, at a public address.",
+    )
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(EVENT_TYPES)),
+        min_length=1,
+        max_length=len(EVENT_TYPES),
+        help_text="The events sent to it (docs/webhooks.md lists what each means).",
+    )
+    description = _text(200)
+
+
+class WebhookEndpointChangeItem(serializers.Serializer):
+    enabled = serializers.BooleanField(
+        required=False,
+        help_text="false switches it off and cancels what waits for it; true switches it "
+        "back on, its failures forgotten.",
+    )
+
+
 def bulk_of(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
     """Return the request body of a bulk upsert of ``item``s (for the schema)."""
     name = item.__name__.replace("Item", "Bulk")
@@ -168,3 +192,5 @@ INVOICES = Parsers(InvoiceItem, None)
 PAYMENTS = Parsers(PaymentItem, None)
 CREDIT_NOTES = Parsers(CreditNoteItem, None)
 INVOICE_ACTIONS = Parsers(InvoiceActionItem, None)
+WEBHOOK_ENDPOINTS = ItemParser(WebhookEndpointItem)
+WEBHOOK_ENDPOINT_CHANGES = ItemParser(WebhookEndpointChangeItem)

@@ -6,6 +6,7 @@ from operator import attrgetter
 from rest_framework import serializers
 
 from collections_app.models import Dispute, PromiseToPay, TimelineEvent
+from integrations.outgoing.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from kapittx.money import rounded
 from receivables.models import Allocation, Contact, CreditNote, Customer, Invoice, Payment
 from reminders.models import Dispatch, Step, Workflow
@@ -261,3 +262,79 @@ class PromiseOut(serializers.ModelSerializer):
         if promise.amount is None:
             return None
         return str(rounded(promise.amount, promise.currency or "XXX"))
+
+
+class WebhookEndpointOut(serializers.ModelSerializer):
+    """An endpoint as every later read shows it: never its secret, only the hint."""
+
+    event_types = serializers.ListField(child=serializers.CharField(), read_only=True)
+    secret_hint = serializers.CharField(
+        read_only=True, help_text="The secret's first characters, to tell secrets apart."
+    )
+    failure_count = serializers.IntegerField(
+        read_only=True, help_text="Failed attempts since the last delivery that succeeded."
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = [
+            "id",
+            "url",
+            "description",
+            "event_types",
+            "enabled",
+            "secret_hint",
+            "failure_count",
+            "last_success_at",
+            "disabled_at",
+            "disabled_reason",
+            "created_at",
+        ]
+        ref_name = "WebhookEndpoint"
+
+
+class WebhookEndpointCreatedOut(WebhookEndpointOut):
+    """A new endpoint with its signing secret: the only answer that carries it."""
+
+    secret = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The signing secret (whsec_…), in this answer only: keep it now. null when "
+        "the answer is a replay of an Idempotency-Key.",
+    )
+
+    class Meta(WebhookEndpointOut.Meta):
+        fields = [*WebhookEndpointOut.Meta.fields, "secret"]
+        ref_name = "WebhookEndpointCreated"
+
+
+class WebhookDeliveryOut(serializers.ModelSerializer):
+    """One event for one endpoint and its last attempt (the signed body is not shown)."""
+
+    endpoint = serializers.PrimaryKeyRelatedField(source="subscription", read_only=True)
+    event_id = serializers.CharField(
+        read_only=True, help_text="The webhook-id header: the same on every attempt."
+    )
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices, read_only=True)
+    response_status = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The HTTP status of the last answer."
+    )
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "endpoint",
+            "event_id",
+            "event_type",
+            "status",
+            "attempts",
+            "response_status",
+            "duration_ms",
+            "last_error",
+            "next_attempt_at",
+            "last_attempt_at",
+            "succeeded_at",
+            "created_at",
+        ]
+        ref_name = "WebhookDelivery"

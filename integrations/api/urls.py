@@ -16,6 +16,7 @@ from integrations.api.views.readonly import (
     WorkflowViewSet,
 )
 from integrations.api.views.reports import AgingView
+from integrations.api.views.webhooks import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 app_name = "api"
 
@@ -29,6 +30,8 @@ router.register("timeline-events", TimelineEventViewSet, basename="timeline-even
 router.register("workflows", WorkflowViewSet, basename="workflow")
 router.register("disputes", DisputeViewSet, basename="dispute")
 router.register("promises", PromiseViewSet, basename="promise")
+router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 v1 = [
     *router.urls,

@@ -56,7 +56,12 @@ class TenantApi:
         response = super().finalize_response(request, response, *args, **kwargs)
         if self._claim is not None:
             claim, self._claim = self._claim, None
-            idempotency.settle(claim, response)
+            idempotency.settle(claim, self.kept_for_retries(response))
+        return response
+
+    def kept_for_retries(self, response):
+        """The response a retry with the same Idempotency-Key gets (this one, unless it
+        holds what may be shown only once)."""
         return response
 
 

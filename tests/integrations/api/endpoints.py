@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from collections_app.models import Dispute, PromiseToPay, TimelineEvent
+from integrations.outgoing.models import WebhookDelivery, WebhookSubscription
 from kapittx.models import Tenant
 from receivables import ledger
 from receivables.models import Allocation, CreditNote, Customer, Invoice, Payment
@@ -102,6 +103,8 @@ class Targets:
             "workflow": self.world.workflow,
             "dispute": self.dispute,
             "promise": self.promise,
+            "webhook-endpoint": self.world.webhook,
+            "webhook-delivery": self.world.webhook_delivery,
         }
         if basename not in objects:
             pytest.fail(f"the API isolation tests have no {basename} object: add it to Targets")
@@ -162,6 +165,16 @@ def snapshot(tenant: Tenant) -> tuple:
         list(Payment.objects.filter(tenant=tenant).values_list("pk", "amount", "reference")),
         list(CreditNote.objects.filter(tenant=tenant).values_list("pk", "number")),
         list(Allocation.objects.filter(tenant=tenant).values_list("pk", "amount")),
+        list(
+            WebhookSubscription.objects.filter(tenant=tenant)
+            .order_by("pk")
+            .values_list("pk", "url", "enabled", "event_types", "description")
+        ),
+        list(
+            WebhookDelivery.objects.filter(tenant=tenant)
+            .order_by("pk")
+            .values_list("pk", "status", "attempts", "next_attempt_at")
+        ),
     )
 
 
@@ -190,6 +203,11 @@ def hijack_body(endpoint: Endpoint, mine: Targets) -> dict:
             "amount": "1.00",
             "issued_on": day,
             "allocations": [{"invoice": invoice.pk, "amount": "1.00"}],
+        },
+        # An address that needs no name resolved; the body another tenant would send.
+        "webhook-endpoint": {
+            "url": "https://93.184.215.14/hijack",
+            "event_types": ["invoice.created"],
         },
     }
     item = items.get(endpoint.basename, {})

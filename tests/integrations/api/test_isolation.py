@@ -163,6 +163,12 @@ def test_the_walk_finds_every_resource_and_its_actions():
         "api:dispute-list",
         "api:promise-detail",
         "api:report-aging",
+        "api:webhook-endpoint-list",
+        "api:webhook-endpoint-detail",
+        "api:webhook-endpoint-test",
+        "api:webhook-endpoint-deliveries",
+        "api:webhook-delivery-detail",
+        "api:webhook-delivery-send-again",
     } <= names
     assert not names & {"api:schema", "api:docs", "api:redoc"}
     detail = next(e for e in ENDPOINTS if e.name == "api:customer-detail")

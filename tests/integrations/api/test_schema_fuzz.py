@@ -51,7 +51,8 @@ def same_connection():
 
 
 @pytest.fixture
-def secret(mine, settings, same_connection) -> str:
+def secret(mine, settings, same_connection, fake_dns) -> str:
+    """A key of ``mine``; no name resolves, so webhook addresses never reach the real DNS."""
     settings.KAPITTX_API_RATE = "1000000/min"
     return create_key(mine.tenant, "Fuzzer")[1]
 
