@@ -34,7 +34,8 @@ class _Timestamp(IsoDateTimeField):
         parsed = super().to_python(value)
         if parsed is not None and not _EARLIEST <= parsed <= _LATEST:
             raise forms.ValidationError("Out of range.", code="invalid")
-        return parsed
+        # In UTC: Python takes offsets up to a day, PostgreSQL only up to 15:59.
+        return None if parsed is None else parsed.astimezone(UTC)
 
 
 class IdFilter(filters.NumberFilter):

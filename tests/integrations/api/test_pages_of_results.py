@@ -90,6 +90,14 @@ def test_updated_since_on_customers_and_payments(api, mine):
     )
 
 
+def test_updated_since_takes_any_offset_python_reads(api, mine):
+    # +20:07 is a valid ISO offset that PostgreSQL would refuse as a time zone.
+    response = api.get("/api/v1/customers/", {"updated_since": "2000-03-04T22:18:48+20:07"})
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [mine.customer.pk]
+
+
 @pytest.mark.parametrize(
     ("params", "parameter"),
     [
