@@ -157,6 +157,16 @@ def choice(errors: Errors, index: int, item: dict, key: str, allowed: tuple[str,
     return value
 
 
+def lookup_key(value) -> str | None:
+    """Return ``value`` stripped if it can name a stored row (text of at most 100 characters
+    without NUL), else None: a key that cannot match is never sent to the database, and the
+    item's own checks say what is wrong with it."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value if value and len(value) <= 100 and "\x00" not in value else None
+
+
 def chunks(values: list, size: int = 10000):
     """Yield ``values`` in slices that fit one IN (…) list on every database."""
     for start in range(0, len(values), size):

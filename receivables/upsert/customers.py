@@ -61,7 +61,12 @@ def upsert_customers(
 
 def _existing(tenant: Tenant, items: Sequence[dict]) -> dict[str, Customer]:
     keys = list(
-        {item.get("external_id").strip() for item in items if _is_text(item, "external_id")}
+        {
+            checks.lookup_key(item.get("external_id"))
+            for item in items
+            if _is_text(item, "external_id")
+        }
+        - {None}
     )
     found = {}
     for chunk in checks.chunks(keys):

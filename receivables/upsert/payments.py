@@ -76,12 +76,7 @@ def upsert_payments(
 
 def _stored(tenant: Tenant, items: Sequence[dict]) -> dict[str, Payment]:
     keys = sorted(
-        {
-            i["external_id"].strip()
-            for i in items
-            if isinstance(i, dict) and isinstance(i.get("external_id"), str)
-        }
-        - {""}
+        {checks.lookup_key(i.get("external_id")) for i in items if isinstance(i, dict)} - {None}
     )
     found = {}
     for chunk in checks.chunks(keys):

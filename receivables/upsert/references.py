@@ -18,9 +18,14 @@ class Customers:
 
     def __init__(self, tenant: Tenant, items: Sequence[dict]) -> None:
         keys = {
-            i.get("customer_external_id").strip() for i in items if _text(i, "customer_external_id")
+            checks.lookup_key(i.get("customer_external_id"))
+            for i in items
+            if _text(i, "customer_external_id")
+        } - {None}
+        # Ids a bigint holds; any other number names no row.
+        ids = {
+            i.get("customer") for i in items if _whole(i, "customer") and 0 < i["customer"] < 2**63
         }
-        ids = {i.get("customer") for i in items if _whole(i, "customer")}
         self.by_key: dict[str, Customer] = {}
         self.by_id: dict[int, Customer] = {}
         for chunk in checks.chunks(sorted(keys)):
@@ -81,7 +86,7 @@ def _whole(item, key: str) -> bool:
 def locked_invoices(tenant: Tenant, *, numbers=(), external_ids=(), ids=()) -> list[bulk.Row]:
     """Return the tenant's invoices with any of these numbers, external ids or ids, locked in
     id order (found first, then locked, so every batch locks in one order), as light rows."""
-    found: set[int] = set(ids)
+    found: set[int] = {pk for pk in ids if 0 < pk < 2**63}
     for column, values in (("number", numbers), ("external_id", external_ids)):
         found.update(_ids_where(tenant, column, set(values)))
     names = [field.attname for field in Invoice._meta.concrete_fields]
@@ -94,6 +99,7 @@ def locked_invoices(tenant: Tenant, *, numbers=(), external_ids=(), ids=()) -> l
 
 def _ids_where(tenant: Tenant, column: str, values: set[str]) -> list[int]:
     """Return the ids of the tenant's invoices whose ``column`` holds one of ``values``."""
+    values = {key for value in values if (key := checks.lookup_key(value))}
     if not values:
         return []
     if connection.vendor != "postgresql":

@@ -9,6 +9,7 @@ from integrations.api.views.upserts import Patchable, UpsertResource, documented
 from kapittx.tenancy import scoped
 from receivables.models import Contact, Customer
 from receivables.upsert import upsert_customers
+from receivables.upsert.checks import lookup_key
 
 
 @documented("customer", items.CustomerItem, CustomerOut, put_item=items.CustomerPutItem)
@@ -26,6 +27,6 @@ class CustomerViewSet(Patchable, UpsertResource):
 
     def existing(self, item: dict):
         key = item.get("external_id")
-        if type(key) is str and scoped(Customer, self.tenant).filter(external_id=key).exists():
+        if lookup_key(key) and scoped(Customer, self.tenant).filter(external_id=key).exists():
             return "external_id", key
         return None

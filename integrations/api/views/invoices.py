@@ -16,6 +16,7 @@ from kapittx.tenancy import scoped
 from receivables import ledger
 from receivables.models import Invoice
 from receivables.upsert import upsert_invoices
+from receivables.upsert.checks import lookup_key
 
 
 @documented("invoice", items.InvoiceItem, InvoiceOut)
@@ -40,10 +41,10 @@ class InvoiceViewSet(Patchable, UpsertResource):
     def existing(self, item: dict):
         invoices = scoped(Invoice, self.tenant)
         key = item.get("external_id")
-        if type(key) is str and key and invoices.filter(external_id=key).exists():
+        if lookup_key(key) and invoices.filter(external_id=key).exists():
             return "external_id", key
         number = item.get("number")
-        if not key and type(number) is str and invoices.filter(number=number).exists():
+        if not key and lookup_key(number) and invoices.filter(number=number).exists():
             return "number", number
         return None
 

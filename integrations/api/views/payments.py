@@ -9,6 +9,7 @@ from integrations.api.views.upserts import UpsertResource, documented
 from kapittx.tenancy import scoped
 from receivables.models import Allocation, Payment, PaymentSource
 from receivables.upsert import upsert_payments
+from receivables.upsert.checks import lookup_key
 
 
 @documented("payment", items.PaymentItem, PaymentOut, patch=False)
@@ -28,10 +29,6 @@ class PaymentViewSet(UpsertResource):
 
     def existing(self, item: dict):
         key = item.get("external_id")
-        if (
-            type(key) is str
-            and key
-            and scoped(Payment, self.tenant).filter(external_id=key).exists()
-        ):
+        if lookup_key(key) and scoped(Payment, self.tenant).filter(external_id=key).exists():
             return "external_id", key
         return None

@@ -1,6 +1,7 @@
 """Customers, invoices and payments: created, updated and bulk-written through the upsert
 functions, read by id or by the accounting system's external id."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -12,6 +13,7 @@ from integrations.api.items import Parsers, bulk_of
 from integrations.api.schema import ProblemError
 from integrations.api.views.base import ResourceViewSet
 from integrations.api.writes import Upsert, bulk_items, write, written_summary
+from receivables.upsert.checks import lookup_key
 
 
 class BulkResult(serializers.Serializer):
@@ -71,6 +73,8 @@ class UpsertResource(ResourceViewSet):
     )
     def by_external_id(self, request, external_id: str) -> Response:
         if request.method == "GET":
+            if lookup_key(external_id) != external_id:
+                raise Http404("No such object.")  # no stored row has such an id
             found = get_object_or_404(self.get_queryset(), external_id=external_id)
             return Response(self.represent(found))
         body = request.data

@@ -143,3 +143,13 @@ def test_the_list_shows_contacts_and_money_as_strings(api, mine):
     [row] = response.json()["results"]
     assert row["external_id"] == mine.customer.external_id
     assert row["contacts"][0]["email"] == mine.customer.contacts.get().email
+
+
+def test_an_external_id_no_row_can_have_answers_404_not_a_server_error(api, mine):
+    for method in ("get", "post"):
+        if method == "get":
+            response = api.get(f"{CUSTOMERS}by-external-id/A%00B/")
+        else:
+            response = api.post(CUSTOMERS, {"external_id": "A\x00B", "name": "Nul"})
+        assert response.status_code in (400, 404, 422), (method, response.content)
+        assert response["Content-Type"].startswith("application/problem+json")

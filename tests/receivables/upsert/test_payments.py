@@ -161,3 +161,29 @@ def test_a_payment_cannot_reach_another_tenants_invoice(tenant, other_tenant, bo
             ],
         )
     assert _balances(tenant)["OLD"] == 100
+
+
+def test_keys_no_row_can_have_are_refused_by_the_checks_not_the_database(tenant, books):
+    """A NUL or an over-long key is never sent to the database (PostgreSQL refuses NUL in
+    text): the item is refused with its reason."""
+    from receivables.upsert import upsert_customers
+
+    with pytest.raises(Refused) as refused:
+        upsert_payments(
+            tenant,
+            [
+                {
+                    "external_id": "P\x00",
+                    "customer_external_id": "C\x00" + "x" * 200,
+                    "amount": D("1"),
+                    "received_on": date(2026, 3, 1),
+                    "allocations": [{"invoice_external_id": "X\x00", "amount": D("1")}],
+                }
+            ],
+        )
+    assert {e.field for e in refused.value.errors} >= {"customer_external_id"}
+    with pytest.raises(Refused) as refused:
+        upsert_customers(tenant, [{"external_id": "C\x00", "name": "Nul"}])
+    assert [(e.field, e.code) for e in refused.value.errors] == [("external_id", "invalid")]
+    with pytest.raises(Refused):
+        upsert_invoices(tenant, [{"number": "N\x00", "external_id": "E\x00", "customer": 2**70}])
