@@ -1,7 +1,9 @@
-"""Every change to invoice balances goes through here, so balances and statuses never drift.
+"""Every change to invoice balances goes through here, one operation at a time, or through
+the batch upserts of ``receivables.upsert``; so balances and statuses never drift.
 
-An invoice's figures are always re-derived from its allocation rows, never incremented:
-``balance = total - paid - credited - written off`` and the status follows the balance.
+Both re-derive an invoice's figures from its allocation rows with ``receivables.balances``,
+never incrementing them: ``balance = total - paid - credited - written off`` and the status
+follows the balance.
 Invoices are locked in id order (one order everywhere) before they are changed.
 """
 
