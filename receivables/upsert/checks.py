@@ -62,33 +62,58 @@ def text(errors: Errors, index: int, item: dict, key: str, limit: int, *, requir
 
 def currency(errors: Errors, index: int, item: dict, key: str = "currency"):
     """Return the upper-case ISO 4217 code at ``key`` (None when absent), or BAD."""
-    value = text(errors, index, item, key, 3)
-    if value is None or value is BAD:
-        return value
-    value = value.upper()
-    if value not in currencies():
-        errors.add(index, key, "invalid_currency", f"{value!r} is not an ISO 4217 currency code.")
-        return BAD
-    return value
+    return _coded(
+        errors,
+        index,
+        item,
+        key,
+        3,
+        currencies(),
+        "invalid_currency",
+        "{value!r} is not an ISO 4217 currency code.",
+    )
 
 
 def country(errors: Errors, index: int, item: dict, key: str = "country"):
-    value = text(errors, index, item, key, 2)
-    if not value or value is BAD:
-        return value
-    value = value.upper()
-    if value not in countries():
-        errors.add(index, key, "invalid_country", f"{value!r} is not an ISO 3166 country code.")
-        return BAD
-    return value
+    """Return the upper-case ISO 3166 code at ``key`` ("" when blank), or BAD."""
+    return _coded(
+        errors,
+        index,
+        item,
+        key,
+        2,
+        countries(),
+        "invalid_country",
+        "{value!r} is not an ISO 3166 country code.",
+        blank=True,
+    )
 
 
 def time_zone(errors: Errors, index: int, item: dict, key: str = "time_zone"):
-    value = text(errors, index, item, key, 64)
-    if not value or value is BAD:
+    """Return the IANA time zone at ``key`` ("" when blank), or BAD."""
+    return _coded(
+        errors,
+        index,
+        item,
+        key,
+        64,
+        time_zones(),
+        "invalid_time_zone",
+        "Unknown time zone {value!r}.",
+        blank=True,
+        upper=False,
+    )
+
+
+def _coded(errors, index, item, key, limit, known, code, message, *, blank=False, upper=True):
+    """Return the code at ``key`` if ``known`` holds it; absent (and blank, where allowed)
+    passes through."""
+    value = text(errors, index, item, key, limit)
+    if value is None or value is BAD or (blank and not value):
         return value
-    if value not in time_zones():
-        errors.add(index, key, "invalid_time_zone", f"Unknown time zone {value!r}.")
+    value = value.upper() if upper else value
+    if value not in known:
+        errors.add(index, key, code, message.format(value=value))
         return BAD
     return value
 
