@@ -13,7 +13,9 @@ and empties it first.
   customers, invoices, the payments that carry what the export says is paid, and their
   allocations). Its floor (``import_floor_s``): PostgreSQL ``COPY`` of exactly the rows the
   import wrote, into empty copies of the same tables with the same indexes and constraints
-  (``LIKE … INCLUDING ALL``; foreign keys are not copied).
+  (``LIKE … INCLUDING ALL``, which copies no foreign keys); ``import_floor_keys_s`` is the
+  same COPY into copies that also carry the tables' foreign keys, checked at commit as the
+  product's writes are.
 - Bulk (``bulk_s``): ``POST /api/v1/invoices/bulk/`` with ``--bulk`` new invoices, through
   the whole Django stack in process (no socket), with a write key; its floor the COPY of the
   invoices it wrote.
@@ -48,7 +50,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -160,9 +162,11 @@ def counts(tenant: Tenant) -> dict[str, int]:
     return found
 
 
-def copy_floor(tenant: Tenant, tables: list[str]) -> float:
+def copy_floor(tenant: Tenant, tables: list[str], *, with_keys: bool = False) -> float:
     """Seconds to COPY the tenant's rows of ``tables`` into empty copies with the same
-    indexes: every row the product wrote, written the fastest way PostgreSQL has."""
+    indexes: every row the product wrote, written the fastest way PostgreSQL has. With
+    ``with_keys`` the copies also carry the tables' foreign keys (to the same parent rows),
+    checked as the product's rows are: the floor of writing these rows to these tables."""
     dumps = {}
     with connection.cursor() as cursor:
         for table in tables:
@@ -175,12 +179,19 @@ def copy_floor(tenant: Tenant, tables: list[str]) -> float:
             dumps[table] = buffer
             cursor.execute(f"DROP TABLE IF EXISTS floor_{table}")
             cursor.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
+            if with_keys:
+                cursor.execute(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f'",
+                    [table],
+                )
+                for (definition,) in cursor.fetchall():
+                    cursor.execute(f"ALTER TABLE floor_{table} ADD {definition}")
     started = time.perf_counter()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         for table, buffer in dumps.items():
             cursor.cursor.copy_expert(f"COPY floor_{table} FROM STDIN", buffer)
-    connection.commit() if not connection.get_autocommit() else None
-    elapsed = time.perf_counter() - started
+    elapsed = time.perf_counter() - started  # the commit, and its key checks, included
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"DROP TABLE floor_{table}")
@@ -211,11 +222,15 @@ def bench_import(rows: int, rng: random.Random) -> dict:
         import_s = time.perf_counter() - started
     written = counts(tenant)
     log(f"import: {import_s:.2f} s, wrote {written}")
-    floor = copy_floor(tenant, [t for t, n in written.items() if n])
+    tables = [t for t, n in written.items() if n]
+    floor = copy_floor(tenant, tables)
+    floor_keys = copy_floor(tenant, tables, with_keys=True)
+    log(f"import: floor {floor:.2f} s, with foreign keys {floor_keys:.2f} s")
     return {
         "import_rows": rows,
         "import_s": round(import_s, 2),
         "import_floor_s": round(floor, 2),
+        "import_floor_keys_s": round(floor_keys, 2),
         "import_written": written,
     }
 

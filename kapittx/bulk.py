@@ -10,6 +10,7 @@ carries tens of thousands of rows for the cost of adapting a few lists.
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 
 from django.db import connection, models
 
@@ -63,10 +64,20 @@ def _encoder(db_type: str) -> Callable[[object], str]:
     return str  # numbers, dates and times: their text form has nothing to quote
 
 
-def _array(values: Iterable, encode: Callable[[object], str]) -> str:
+def _array(values: Sequence, encode: Callable[[object], str]) -> str:
     """Return ``values`` as a PostgreSQL array literal: one string the server parses at once,
     where a list would travel as an ARRAY[…] expression of one cast per element."""
-    return "{" + ",".join(["NULL" if v is None else encode(v) for v in values]) + "}"
+    if not values:
+        return "{}"
+    if None in values:
+        return "{" + ",".join(["NULL" if v is None else encode(v) for v in values]) + "}"
+    if encode is _quoted:
+        texts = list(map(str, values))
+        joined = '","'.join(texts)
+        if "\\" not in joined and '"' not in joined:  # nothing to escape: join them whole
+            return '{"' + joined + '"}'
+        return "{" + ",".join(map(_quoted, texts)) + "}"
+    return "{" + ",".join(map(encode, values)) + "}"
 
 
 def _unnest(fields: list[models.Field], page: list[tuple]) -> tuple[str, list[str]]:
@@ -77,6 +88,37 @@ def _unnest(fields: list[models.Field], page: list[tuple]) -> tuple[str, list[st
     return f"unnest({casts})", [
         _array(column, _encoder(db_type)) for column, db_type in zip(columns, types, strict=True)
     ]
+
+
+def _same_throughout(column: Sequence, db_type: str) -> bool:
+    """Whether every value of ``column`` is its first (a JSON value only when empty, where
+    equal values cannot differ in their JSON text)."""
+    first = column[0]
+    if db_type == "jsonb" and first:
+        return False
+    return column.count(first) == len(column)
+
+
+def _rows_source(fields: list[models.Field], page: list[tuple]) -> tuple[str, list]:
+    """Return ``SELECT … FROM unnest(…)`` yielding ``page`` in ``fields`` order, and its
+    parameters. A column holding one value throughout (the tenant, a default, the time of
+    the write) travels once as a constant instead of as an array of copies."""
+    types = [field.db_type(connection) for field in fields]
+    columns = list(zip(*page, strict=True))
+    constant = [n > 0 and _same_throughout(columns[n], t) for n, t in enumerate(types)]
+    varying = [n for n, same in enumerate(constant) if not same]
+    select, params = [], []
+    for n, db_type in enumerate(types):
+        if constant[n]:
+            value = columns[n][0]
+            select.append(f"%s::{db_type}")
+            params.append(json.dumps(value) if db_type == "jsonb" and value is not None else value)
+        else:
+            select.append(f"u.c{n}")
+    casts = ", ".join(f"%s::{types[n]}[]" for n in varying)
+    params += [_array(columns[n], _encoder(types[n])) for n in varying]
+    aliases = ", ".join(f"c{n}" for n in varying)
+    return f"SELECT {', '.join(select)} FROM unnest({casts}) AS u({aliases})", params
 
 
 def _insert(
@@ -91,10 +133,8 @@ def _insert(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for page in _pages(prepared):
-                source, params = _unnest(fields, page)
-                cursor.execute(
-                    f"INSERT INTO {table} ({names}) SELECT * FROM {source} {conflict}", params
-                )
+                source, params = _rows_source(fields, page)
+                cursor.execute(f"INSERT INTO {table} ({names}) {source} {conflict}", params)
         else:
             marks = ", ".join(["%s"] * len(fields))
             # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
@@ -183,10 +223,15 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(table), model._meta.pk.column, count],
+            "SELECT pg_get_serial_sequence(%s, %s)",
+            [connection.ops.quote_name(table), model._meta.pk.column],
         )
-        return [row[0] for row in cursor.fetchall()]
+        # Named once: looked up again for each key, the sequence costs more than its keys.
+        cursor.execute(
+            "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+            [cursor.fetchone()[0], count],
+        )
+        return cursor.fetchone()[0] or []
 
 
 class Row:
@@ -198,7 +243,8 @@ class Row:
     def __init__(self, model: type[models.Model], **values) -> None:
         self.__dict__.update(_defaults(model))
         for name, value in _fresh(model):
-            self.__dict__[name] = value()
+            if name not in values:  # a default such as ``timezone.now`` costs a call a row
+                self.__dict__[name] = value()
         self.__dict__.update(values)
         self.pk = self.__dict__.get(model._meta.pk.attname)
 
@@ -250,12 +296,8 @@ def create(model: type[models.Model], objects: list) -> None:
         return
     for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
         _set_key(model, obj, pk)
-    _insert(
-        model,
-        [model._meta.pk.name, *(field.name for field in fields)],
-        [(obj.pk, *(getattr(obj, field.attname) for field in fields)) for obj in objects],
-        "",
-    )
+    row = attrgetter("pk", *(field.attname for field in fields))
+    _insert(model, [model._meta.pk.name, *(field.name for field in fields)], map(row, objects), "")
 
 
 def _set_key(model: type[models.Model], obj, pk: int) -> None:

@@ -47,22 +47,23 @@ def checked_amount(value, what: str, currency: str) -> Decimal:
     """Return ``value`` as an amount of ``currency``, exact to its minor units, or refuse it
     (``LedgerError``)."""
     try:
-        amount = Decimal(str(value))
+        amount = value if type(value) is Decimal else Decimal(str(value))
     except ArithmeticError:
         raise LedgerError("invalid_amount", f"{what} is not a number: {value!r}.") from None
     if not amount.is_finite():
         raise LedgerError("invalid_amount", f"{what} is not a number: {value!r}.")
-    places = money.decimals(currency)
-    if amount != amount.quantize(money.quantum(currency)):
+    if abs(amount) >= MAX_AMOUNT:  # before quantizing, which a huge amount would overflow
+        raise LedgerError("invalid_amount", f"{what} is too large: {amount}.")
+    exact = amount.quantize(money.quantum(currency))
+    if amount != exact:
+        places = money.decimals(currency)
         units = f"{places} decimal{'s' if places != 1 else ''}" if places else "no decimals"
         raise LedgerError(
             "invalid_amount", f"{what} has more decimals than {currency} has ({units}): {amount}."
         )
     if amount < 0:
         raise LedgerError("negative_amount", f"{what} cannot be negative: {amount}.")
-    if abs(amount) >= MAX_AMOUNT:
-        raise LedgerError("invalid_amount", f"{what} is too large: {amount}.")
-    return amount.quantize(money.quantum(currency))
+    return exact
 
 
 def _lock_invoices(tenant_id: int, ids: Iterable[int]) -> dict[int, Invoice]:

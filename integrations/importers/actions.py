@@ -8,7 +8,7 @@ invoice file's new customers must exist for its invoices to be checked), and wri
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from django.db import transaction
@@ -36,17 +36,11 @@ from integrations.importers.values import Values
 from kapittx.models import Tenant
 from receivables.upsert import (
     Refused,
-    Written,
     upsert_customers,
     upsert_invoices,
     upsert_payments,
 )
 
-#: A real run upserts in at most this many calls (of at least ``CHUNK_MIN_ITEMS`` items),
-#: telling progress after each; each call costs a few hundred milliseconds more on a large
-#: file, so only a few.
-CHUNKS = 4
-CHUNK_MIN_ITEMS = 10000
 #: Told the stage, the rows done and the rows in all.
 Progress = Callable[[str, int, int], None]
 PLANNERS = {"customers": plan_customers, "invoices": plan_invoices, "payments": plan_payments}
@@ -232,16 +226,17 @@ def _write(
             dry = last and (dry_run or bool(errors))
             on_progress = _rows_progress(batch, kind, report, tell)
             try:
-                written = _upsert(kind, tenant, batch.items, dry, on_progress)
+                written = UPSERTS[kind](tenant, batch.items, dry_run=dry, on_progress=on_progress)
             except Refused as exc:
                 errors += [_row_error(batch, e) for e in exc.errors]
                 refused = {e.index for e in exc.errors}
                 refused_customers |= {batch.items[i].get("external_id") for i in refused}
                 good, _ = batch.subset([i for i in range(len(batch.items)) if i not in refused])
-                try:
-                    written = _upsert(kind, tenant, good.items, dry, None) if not last else None
-                except Refused:  # what is wrong depends on the whole batch: stop here
-                    break
+                if not last:
+                    try:
+                        UPSERTS[kind](tenant, good.items, dry_run=dry)
+                    except Refused:  # what is wrong depends on the whole batch: stop here
+                        break
                 continue
             report.written[kind] = {
                 "created": written.created,
@@ -258,30 +253,6 @@ def _write(
             before_commit(report)
 
 
-def _upsert(kind: str, tenant: Tenant, items: list[dict], dry_run: bool, on_progress) -> Written:
-    """Upsert ``items``; a real run goes in chunks (all in the caller's transaction) so that
-    progress moves; after a refused chunk the rest is only checked, to report every error."""
-    size = len(items) if dry_run else max(CHUNK_MIN_ITEMS, -(-len(items) // CHUNKS))
-    written, errors = Written(), []
-    for start in range(0, len(items), max(size, 1)):
-        part = items[start : start + size]
-        try:
-            with transaction.atomic():  # a savepoint: a refused chunk leaves the rest usable
-                done = UPSERTS[kind](tenant, part, dry_run=dry_run or bool(errors))
-        except Refused as exc:
-            errors += [replace(e, index=e.index + start) for e in exc.errors]
-            continue
-        written.created += done.created
-        written.updated += done.updated
-        written.unchanged += done.unchanged
-        written.notes += [replace(n, index=n.index + start) for n in done.notes]
-        if on_progress:
-            on_progress(start + len(part), len(items))
-    if errors:
-        raise Refused(errors)
-    return written
-
-
 def _row_error(batch: Batch, error) -> RowError:
     found = batch.row_error(error.index, error.field, error.reason)
     if found.column and error.field and found.reason.startswith(f"{error.field} "):
@@ -290,14 +261,15 @@ def _row_error(batch: Batch, error) -> RowError:
 
 
 def _rows_progress(batch: Batch, kind: str, report: Report, tell: Progress):
-    """Return an upsert's progress callback that tells rows of the file done."""
+    """Return an upsert's progress callback that tells rows of the file done, or None for
+    the customers an invoice file names (told once, as a stage)."""
     if kind != report.kind:
         tell(f"writing {kind}", 0, report.rows_read)
         return None
     rows = np.cumsum(batch.rows) if batch.rows else np.zeros(1, dtype=int)
-    stage = "checking" if report.dry_run else f"writing {kind}"
 
-    def on_progress(done: int, total: int) -> None:
-        tell(stage, int(rows[done - 1]) if done else 0, int(rows[-1]))
+    def on_progress(stage: str, done: int, total: int) -> None:
+        told = stage if stage == "checking" else f"{stage} {kind}"
+        tell(told, int(rows[done - 1]) if done else 0, int(rows[-1]))
 
     return on_progress

@@ -2,7 +2,7 @@
 
 An export repeats itself: a status column holds a handful of words, a date column a few
 hundred days, a customer column a few thousand names over 100,000 rows. Functions that
-must look at each text (a regular expression, a strip) run once per distinct value and are
+must look at each text (a regular expression, a parse) run once per distinct value and are
 spread back over the rows by index, which is what keeps reading a large file fast.
 """
 
@@ -17,8 +17,3 @@ def on_distinct(values: pd.Series, function: Callable[[pd.Series], object]) -> n
     ``values``, computed once per distinct value."""
     codes, uniques = pd.factorize(values)
     return np.asarray(function(pd.Series(uniques, dtype=str)))[codes]
-
-
-def stripped(values: pd.Series) -> pd.Series:
-    """Return the column with outer spaces removed."""
-    return pd.Series(on_distinct(values, lambda u: u.str.strip()), index=values.index, dtype=str)

@@ -18,7 +18,6 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from integrations.importers.decoding import decode
-from integrations.importers.distinct import stripped
 from integrations.importers.headers import unique_headers
 from integrations.importers.layout import HEADER_SCAN_ROWS, header_index, keep_data_rows
 from integrations.importers.report import FileRefused, RowError
@@ -80,11 +79,18 @@ def read_file(
         frame = _read_csv(text[start:], delimiter, headers, h + 2, nrows)
     frame = frame.iloc[:nrows] if nrows is not None else frame
     for column in frame.columns:
-        frame[column] = stripped(frame[column].astype(str))
+        frame[column] = _stripped(frame[column])
     lines = np.arange(h + 2, h + 2 + len(frame))
     grouped = not str(rows[h][0] if rows[h] else "").strip()
     kept = keep_data_rows(frame, lines, grouped)
     return Sheet(list(kept.frame.columns), kept.frame, kept.lines, h + 1, used, kept.skipped)
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """Return ``column`` as text with outer spaces removed (a plain loop: cheaper per value
+    than pandas' string methods)."""
+    texts = [str(value).strip() for value in column.fillna("").to_numpy(dtype=object)]
+    return pd.Series(texts, index=column.index, dtype=str)
 
 
 def _workbook_rows(data: bytes, nrows: int | None) -> list[list[str]]:

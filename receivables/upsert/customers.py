@@ -1,6 +1,6 @@
 """Create or update customers (and their contacts) by external id, many at a time."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -14,7 +14,7 @@ from kapittx.tenancy import scoped
 from receivables.models import Contact, ContactRole, Customer
 from receivables.phones import to_e164
 from receivables.signals import customers_changed
-from receivables.upsert import checks
+from receivables.upsert import checks, progress
 from receivables.upsert.checks import BAD
 from receivables.upsert.results import Errors, Written
 
@@ -38,13 +38,16 @@ def upsert_customers(
     items: Sequence[dict],
     *,
     dry_run: bool = False,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: progress.Progress | None = None,
 ) -> Written:
     """Create or update a customer per item, matched by ``external_id``; all or nothing."""
     errors = Errors()
     with transaction.atomic():
         existing = _existing(tenant, items)
-        wanted = [_check(tenant, errors, index, item) for index, item in enumerate(items)]
+        wanted = [
+            _check(tenant, errors, index, item)
+            for index, item in progress.checked(items, on_progress)
+        ]
         _refuse_repeats(errors, wanted)
         for index, values in enumerate(wanted):
             if values and values["external_id"] not in existing and not values.get("name"):
@@ -267,18 +270,17 @@ def _write(tenant, written, wanted, existing, contacts, on_progress) -> None:
         Customer, columns, [(c.pk, *(getattr(c, name) for name in columns)) for c in changed]
     )
     touched = _write_contacts(tenant, wanted, contacts, now)
-    fresh = {c.pk for c in new} | {c.pk for c in changed}
-    for customer in {c.pk: c for c in wanted if c.pk in touched - fresh}.values():
+    # Customers changed only through their contacts: written above as of ``now`` otherwise.
+    through_contacts = touched - {c.pk for c in new} - {c.pk for c in changed}
+    for customer in {c.pk: c for c in wanted if c.pk in through_contacts}.values():
         customer.updated_at = now
         changed.append(customer)
-    if touched:
-        update_values(Customer, ["updated_at"], [(pk, now) for pk in touched])
+    update_values(Customer, ["updated_at"], [(pk, now) for pk in through_contacts])
     written.ids = [customer.pk for customer in wanted]
     written.created = len(new)
     written.updated = len({c.pk for c in changed})
     written.unchanged = len(wanted) - written.created - written.updated
-    if on_progress:
-        on_progress(len(wanted), len(wanted))
+    progress.written(on_progress, len(wanted), len(wanted))
     if changed:
         customers_changed.send(
             sender=Customer, tenant_id=tenant.pk, customer_ids=[c.pk for c in changed]

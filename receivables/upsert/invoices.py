@@ -4,9 +4,9 @@ Long because it holds the one set of rules for an invoice arriving from outside:
 status changes an accounting system may make, and what it says is already paid.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -30,7 +30,7 @@ from receivables.models import (
     PaymentSource,
 )
 from receivables.signals import invoices_changed
-from receivables.upsert import checks
+from receivables.upsert import checks, progress
 from receivables.upsert.checks import BAD
 from receivables.upsert.references import Customers, locked_invoices
 from receivables.upsert.results import Errors, ItemError, Refused, Written
@@ -75,20 +75,21 @@ def upsert_invoices(
     items: Sequence[dict],
     *,
     dry_run: bool = False,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: progress.Progress | None = None,
 ) -> Written:
     """Create or update an invoice per item (matched by external id, else number); all or
     nothing."""
     errors = Errors()
-    today = local_today(timezone.now(), tenant.time_zone)
+    now = timezone.now()
     with transaction.atomic():
-        customers = Customers(tenant, items)
-        stored = _stored(tenant, items)
-        seen: dict[str, dict] = {"number": {}, "external_id": {}}
-        plans = [
-            _plan(errors, index, item, customers, stored, seen, today)
-            for index, item in enumerate(items)
-        ]
+        batch = _Batch(
+            errors,
+            Customers(tenant, items),
+            _stored(tenant, items),
+            now=now,
+            today=local_today(now, tenant.time_zone),
+        )
+        plans = [_plan(batch, index, item) for index, item in progress.checked(items, on_progress)]
         errors.raise_if_any()
         written = Written(notes=errors.notes)
         for plan in plans:
@@ -100,9 +101,22 @@ def upsert_invoices(
             else:
                 written.unchanged += 1
         if not dry_run:
-            _write(tenant, plans, customers, today, on_progress)
+            _write(tenant, plans, batch, on_progress)
             written.ids = [plan.invoice.pk for plan in plans]
     return written
+
+
+@dataclass
+class _Batch:
+    """What every item of one batch is checked against."""
+
+    errors: Errors
+    customers: Customers
+    stored: "_Stored"
+    now: datetime
+    today: date
+    #: Numbers and external ids seen so far → the item that carried them.
+    seen: dict[str, dict] = field(default_factory=lambda: {"number": {}, "external_id": {}})
 
 
 class _Stored:
@@ -127,7 +141,8 @@ def _stored(tenant: Tenant, items: Sequence[dict]) -> _Stored:
     return _Stored(locked_invoices(tenant, numbers=numbers, external_ids=keys))
 
 
-def _plan(errors, index, item, customers, stored: _Stored, seen, today) -> Plan | None:
+def _plan(batch: _Batch, index: int, item) -> Plan | None:
+    errors, customers, seen = batch.errors, batch.customers, batch.seen
     if not isinstance(item, dict):
         errors.add(index, "", "invalid", "Each item must be an object.")
         return None
@@ -135,7 +150,7 @@ def _plan(errors, index, item, customers, stored: _Stored, seen, today) -> Plan 
     key = checks.text(errors, index, item, "external_id", 100) or ""
     if number is BAD or key is BAD:
         return None
-    invoice = _match(errors, index, number, key, stored)
+    invoice = _match(errors, index, number, key, batch.stored)
     if invoice is BAD:
         return None
     for name, value in (("number", number), ("external_id", key)):
@@ -156,9 +171,15 @@ def _plan(errors, index, item, customers, stored: _Stored, seen, today) -> Plan 
     if BAD in (customer, status, issue, due, currency, po_number, document_url, paid_on):
         return None
     if new:
-        invoice = bulk.Row(Invoice, tenant_id=customer.tenant_id, customer_id=customer.pk)
+        invoice = bulk.Row(
+            Invoice,
+            tenant_id=customer.tenant_id,
+            customer_id=customer.pk,
+            created_at=batch.now,
+            updated_at=batch.now,
+        )
         currency = currency or customer.currency
-    before = {name: getattr(invoice, name) for name in ATTNAMES}
+    before = None if new else {name: getattr(invoice, name) for name in ATTNAMES}
     invoice.number, invoice.external_id = number, key or invoice.external_id
     invoice.currency = currency or invoice.currency
     invoice.issue_date = issue or invoice.issue_date
@@ -176,11 +197,11 @@ def _plan(errors, index, item, customers, stored: _Stored, seen, today) -> Plan 
         invoice.customer_id = customer.pk
     if invoice.due_date < invoice.issue_date:
         errors.add(index, "due_date", "invalid_dates", "The due date is before the issue date.")
-    _move_status(errors, index, invoice, status, new, applied, today)
+    _move_status(errors, index, invoice, status, new, applied, batch.today)
     if errors.bad(index):
         return None
-    after = {name: getattr(invoice, name) for name in ATTNAMES}
-    plan = Plan(index, invoice, new, changed=after != before, paid_on=paid_on)
+    changed = new or {name: getattr(invoice, name) for name in ATTNAMES} != before
+    plan = Plan(index, invoice, new, changed=changed, paid_on=paid_on)
     plan.customer_external_id = (
         customer.external_id if customer else customers.external_id(invoice.customer_id)
     )
@@ -340,21 +361,19 @@ def _already_paid(errors, index, item, plan: Plan, applied) -> None:
         )
 
 
-def _write(tenant, plans: list[Plan], customers, today, on_progress) -> None:
-    now = timezone.now()
+def _write(tenant, plans: list[Plan], batch: _Batch, on_progress) -> None:
+    now, today = batch.now, batch.today
     new = [plan for plan in plans if plan.new]
     for plan in new:
         invoice = plan.invoice
         invoice.balance = invoice.total
         invoice.voided_on = today if invoice.status == InvoiceStatus.VOID else None
-        invoice.created_at = invoice.updated_at = now
         # What it arrives with already paid is derived here, by the ledger's rule.
         derive(
             invoice, {"paid": plan.pay, "last_applied": plan.paid_on or today} if plan.pay else {}
         )
     bulk.create(Invoice, [plan.invoice for plan in new])
-    if on_progress:
-        on_progress(len(new), len(plans))
+    progress.written(on_progress, len(new), len(plans))
     changed = [plan.invoice for plan in plans if plan.changed and not plan.new]
     bulk.update_values(
         Invoice,
@@ -369,8 +388,7 @@ def _write(tenant, plans: list[Plan], customers, today, on_progress) -> None:
     except LedgerError as exc:  # the checks above keep this from happening
         index = next(p.index for p in plans if p.invoice.number in exc.message)
         raise Refused([ItemError(index, "", exc.code, exc.message)]) from exc
-    if on_progress:
-        on_progress(len(plans), len(plans))
+    progress.written(on_progress, len(plans), len(plans))
     _announce(tenant, plans, changed, rederive)
 
 

@@ -1,7 +1,7 @@
 """Record payments (or update their reference) by external id, many at a time, applying each
 to the invoices it names or to its customer's oldest open invoices, by the ledger's rules."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,7 +25,7 @@ from receivables.models import (
     PaymentSource,
 )
 from receivables.signals import invoices_changed
-from receivables.upsert import checks
+from receivables.upsert import checks, progress
 from receivables.upsert.checks import BAD
 from receivables.upsert.references import Customers, locked_invoices
 from receivables.upsert.results import Errors, Written
@@ -48,7 +48,7 @@ def upsert_payments(
     items: Sequence[dict],
     *,
     dry_run: bool = False,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: progress.Progress | None = None,
 ) -> Written:
     """Record a payment per item, or update the one with its external id; all or nothing."""
     errors = Errors()
@@ -59,7 +59,7 @@ def upsert_payments(
         seen: dict[str, int] = {}
         plans = [
             _plan(errors, index, item, customers, stored, invoices, seen)
-            for index, item in enumerate(items)
+            for index, item in progress.checked(items, on_progress)
         ]
         errors.raise_if_any()
         written = Written(notes=errors.notes)
@@ -325,8 +325,7 @@ def _write(tenant: Tenant, plans: list[Plan], on_progress) -> None:
     )
     paid = {invoice.pk: invoice for plan in new for invoice, _ in plan.parts}
     refresh_many(list(paid.values()))
-    if on_progress:
-        on_progress(len(plans), len(plans))
+    progress.written(on_progress, len(plans), len(plans))
     invoices_changed.send(
         sender=Invoice,
         tenant_id=tenant.pk,

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kapittx.bulk import insert_ignoring_conflicts, update_values, upsert
+from kapittx.bulk import Row, create, insert_ignoring_conflicts, update_values, upsert
+from receivables.models import Customer
 from reminders.models import Dispatch, DispatchInvoice, ReminderPosition
 from tests.reminders.scenario import make_customer, make_invoice
 
@@ -144,3 +145,35 @@ def test_update_values_by_another_column_moves_every_row_holding_that_value(tena
         (invoices[1].pk, second.pk),
         (invoices[2].pk, third.pk),
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_values_shared_by_every_row_are_stored_exactly_as_given(tenant, count):
+    rows = [
+        Row(
+            Customer,
+            tenant_id=tenant.pk,
+            external_id=f"C-{n}",
+            name=f"Customer {n}",
+            address='12 "Quay" Street\\Unit {4}',
+            tags=["key account", "eu"],
+            preferred_channels=[],
+            opted_out_channels={},
+            credit_limit=None,
+            currency="EUR",
+        )
+        for n in range(count)
+    ]
+    rows[-1].tags = ["key account", "eu"] if count == 1 else [1.0]
+
+    create(Customer, rows)
+
+    stored = Customer.objects.filter(tenant=tenant).order_by("external_id")
+    assert [c.pk for c in stored] == [r.pk for r in rows]
+    for customer in stored:
+        assert customer.address == '12 "Quay" Street\\Unit {4}'
+        assert (customer.preferred_channels, customer.opted_out_channels) == ([], {})
+        assert (customer.credit_limit, customer.currency) == (None, "EUR")
+    expected = [["key account", "eu"]] * (count - 1) + [rows[-1].tags]
+    assert [c.tags for c in stored] == expected

@@ -8,7 +8,7 @@ import pytest
 from kapittx import events
 from receivables import ledger
 from receivables.models import Invoice, Payment, PaymentSource
-from receivables.upsert import Refused, upsert_invoices
+from receivables.upsert import Refused, progress, upsert_invoices
 from reminders.models import ReminderPosition
 from tests.reminders.scenario import make_customer
 
@@ -192,3 +192,24 @@ def test_another_tenants_invoice_with_the_same_number_is_not_matched(
     written = upsert_invoices(tenant, [_item("INV-1")])
     assert written.created == 1
     assert Invoice.objects.get(tenant=other_tenant).total == D("5")
+
+
+def test_a_large_batch_tells_its_progress_while_it_is_checked_and_written(
+    tenant, customer, monkeypatch
+):
+    monkeypatch.setattr(progress, "EVERY", 2)
+    told = []
+    items = [_item(f"INV-{n}") for n in range(5)]
+
+    upsert_invoices(tenant, items, on_progress=lambda *report: told.append(report))
+
+    assert told == [
+        ("checking", 0, 5),
+        ("checking", 2, 5),
+        ("checking", 4, 5),
+        ("writing", 5, 5),
+        ("writing", 5, 5),
+    ]
+    told.clear()
+    upsert_invoices(tenant, items[:3], dry_run=True, on_progress=lambda *r: told.append(r))
+    assert told == [("checking", 0, 3), ("checking", 2, 3)]
