@@ -168,7 +168,8 @@ def _plan(batch: _Batch, index: int, item) -> Plan | None:
     po_number = checks.text(errors, index, item, "po_number", 64)
     document_url = _document_url(errors, index, item)
     paid_on = checks.day(errors, index, item, "paid_on")
-    if BAD in (customer, status, issue, due, currency, po_number, document_url, paid_on):
+    # ``is`` for the customer: ``in`` would compare a model instance by its key.
+    if customer is BAD or BAD in (status, issue, due, currency, po_number, document_url, paid_on):
         return None
     if new:
         invoice = bulk.Row(

@@ -149,7 +149,7 @@ def _plan(errors, index, item, customers, stored, invoices: _Invoices, seen) -> 
     reference = checks.text(errors, index, item, "reference", 100)
     method = checks.text(errors, index, item, "method", 40)
     source = checks.choice(errors, index, item, "source", SOURCES)
-    if BAD in (customer, received_on, currency, reference, method, source, key):
+    if customer is BAD or BAD in (received_on, currency, reference, method, source, key):
         return None
     currency = currency or customer.currency
     amount = checks.amount(errors, index, item, "amount", currency, required=True)
