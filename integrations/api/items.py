@@ -16,7 +16,7 @@ from integrations.api.fields import (
 )
 from integrations.api.parsing import ItemParser
 from integrations.outgoing.catalogue import EVENT_TYPES
-from integrations.outgoing.subscriptions import MAX_URL_LENGTH
+from integrations.outgoing.subscriptions import MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH
 from receivables.models import ContactRole
 
 #: Most items one bulk request may carry.
@@ -145,21 +145,36 @@ class InvoiceActionItem(serializers.Serializer):
     on = IsoDateField(required=False, help_text="Default: today in the tenant's time zone.")
 
 
+def _event_types(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=list(EVENT_TYPES)),
+        min_length=1,
+        max_length=len(EVENT_TYPES),
+        **kwargs,
+    )
+
+
 class WebhookEndpointItem(serializers.Serializer):
     url = serializers.URLField(
         max_length=MAX_URL_LENGTH,
         help_text="Where the events are POSTed: https, at a public address.",
     )
-    event_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(EVENT_TYPES)),
-        min_length=1,
-        max_length=len(EVENT_TYPES),
-        help_text="The events sent to it (docs/webhooks.md lists what each means).",
+    event_types = _event_types(
+        help_text="The events sent to it (docs/webhooks.md lists what each means)."
     )
-    description = _text(200)
+    description = _text(MAX_DESCRIPTION_LENGTH)
 
 
 class WebhookEndpointChangeItem(serializers.Serializer):
+    """What a PATCH may change; the address is not among them (a different receiver is a
+    new endpoint, with its own secret)."""
+
+    event_types = _event_types(
+        required=False,
+        help_text="The events sent to it from now on, in place of the old list; its secret "
+        "stays. Deliveries already waiting are still sent.",
+    )
+    description = _text(MAX_DESCRIPTION_LENGTH, help_text='For people; "" clears it.')
     enabled = serializers.BooleanField(
         required=False,
         help_text="false switches it off and cancels what waits for it; true switches it "

@@ -1,5 +1,5 @@
-"""Making, switching and removing a tenant's webhook endpoints, sending one a test event,
-and sending one delivery again: the one code path for the page and the API.
+"""Making, changing, switching and removing a tenant's webhook endpoints, sending one a
+test event, and sending one delivery again: the one code path for the page and the API.
 
 A refusal is a ``ValidationError`` keyed by field (``url``, ``event_types``), in words for
 the person who typed it.
@@ -27,12 +27,23 @@ S = DeliveryStatus
 #: Endpoints a tenant may have.
 MAX_SUBSCRIPTIONS = 20
 MAX_URL_LENGTH = 2000
+MAX_DESCRIPTION_LENGTH = 200
 
 
 @dataclass(frozen=True)
 class Created:
     subscription: WebhookSubscription
     secret: str  # shown once; only its encrypted form is kept
+
+
+def check_event_types(event_types: list[str]) -> str | None:
+    """Return what is wrong with the event types an endpoint asks for, or None."""
+    unknown = sorted(set(event_types) - set(EVENT_TYPES))
+    if unknown:
+        return f"Unknown event types: {', '.join(unknown)}."
+    if not event_types:
+        return "Choose at least one event."
+    return None
 
 
 def check_endpoint(url: str, event_types: list[str]) -> dict[str, str]:
@@ -46,12 +57,18 @@ def check_endpoint(url: str, event_types: list[str]) -> dict[str, str]:
             egress.check_url(url)
         except egress.EgressRefused as exc:
             errors["url"] = exc.reason
-    unknown = sorted(set(event_types) - set(EVENT_TYPES))
-    if unknown:
-        errors["event_types"] = f"Unknown event types: {', '.join(unknown)}."
-    elif not event_types:
-        errors["event_types"] = "Choose at least one event."
+    if problem := check_event_types(event_types):
+        errors["event_types"] = problem
     return errors
+
+
+def _in_catalogue_order(event_types: list[str]) -> list[str]:
+    wanted = set(event_types)
+    return [event for event in EVENT_TYPES if event in wanted]
+
+
+def _description(text: str) -> str:
+    return text.strip()[:MAX_DESCRIPTION_LENGTH]
 
 
 def create_subscription(
@@ -72,13 +89,47 @@ def create_subscription(
     subscription = WebhookSubscription.objects.create(
         tenant=tenant,
         url=url.strip(),
-        description=description.strip()[:200],
-        event_types=[t for t in EVENT_TYPES if t in set(event_types)],
+        description=_description(description),
+        event_types=_in_catalogue_order(event_types),
         secret_encrypted=seal(secret),
         secret_hint=secret[:12],
         created_by=created_by,
     )
     return Created(subscription, secret)
+
+
+def change_subscription(
+    subscription: WebhookSubscription,
+    *,
+    event_types: list[str] | None = None,
+    description: str | None = None,
+) -> list[str]:
+    """Change the events an endpoint is sent, or its description; return the names of the
+    fields that changed (None leaves a field as it is).
+
+    Its address and secret stay: a different receiver is a new endpoint with its own
+    secret. Events published after this commits are written by the new list; deliveries
+    already made stay in line (switching the endpoint off cancels them). A worker in the
+    middle of a batch of sends reads the endpoints once per batch, so it may write that
+    batch's events by the old list. Raise ``ValidationError`` keyed by field.
+    """
+    changes: dict[str, object] = {}
+    if event_types is not None:
+        if problem := check_event_types(event_types):
+            raise ValidationError({"event_types": problem})
+        wanted = _in_catalogue_order(event_types)
+        if wanted != subscription.event_types:
+            changes["event_types"] = wanted
+    if description is not None:
+        text = _description(description)
+        if text != subscription.description:
+            changes["description"] = text
+    if changes:
+        scoped(WebhookSubscription, subscription.tenant_id).filter(pk=subscription.pk).update(
+            **changes
+        )
+        subscription.refresh_from_db()
+    return list(changes)
 
 
 def enable_subscription(subscription: WebhookSubscription) -> bool:

@@ -7,6 +7,7 @@ from integrations.outgoing import views
 urlpatterns = [
     path("", views.webhook_list, name="webhook_list"),
     path("<int:webhook_id>/", views.webhook_detail, name="webhook_detail"),
+    path("<int:webhook_id>/change/", views.webhook_change, name="webhook_change"),
     path("<int:webhook_id>/enable/", views.webhook_enable, name="webhook_enable"),
     path("<int:webhook_id>/disable/", views.webhook_disable, name="webhook_disable"),
     path("<int:webhook_id>/delete/", views.webhook_delete, name="webhook_delete"),

@@ -1,6 +1,6 @@
 """The webhook pages (owners and admins): endpoints, adding one (its secret shown once),
-switching it on or off, removing it, a test event, and each endpoint's delivery log with
-"send again"."""
+changing its events and description, switching it on or off, removing it, a test event,
+and each endpoint's delivery log with "send again"."""
 
 import json
 
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from integrations.outgoing import subscriptions
 from integrations.outgoing.catalogue import EVENT_TYPES
-from integrations.outgoing.forms import EndpointForm
+from integrations.outgoing.forms import EndpointChangeForm, EndpointForm
 from integrations.outgoing.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from kapittx.roles import Perm
 from kapittx.tenancy import scoped, tenant_view
@@ -67,10 +67,9 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@tenant_view(PERM)
-def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    """Show an endpoint and its delivery log, newest first."""
-    subscription = _endpoint(request, webhook_id)
+def _detail_page(
+    request: HttpRequest, subscription: WebhookSubscription, form: EndpointChangeForm
+) -> HttpResponse:
     deliveries = scoped(WebhookDelivery, request.tenant).filter(subscription=subscription)
     status = request.GET.get("status", "")
     if status in DeliveryStatus.values:
@@ -85,8 +84,45 @@ def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
             "status": status,
             "statuses": DeliveryStatus.choices,
             "events": {event: EVENT_TYPES.get(event, "") for event in subscription.event_types},
+            "change_form": form,
         },
+        status=400 if form.errors else 200,
     )
+
+
+@tenant_view(PERM)
+def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    """Show an endpoint, the form that changes its events, and its delivery log, newest
+    first."""
+    subscription = _endpoint(request, webhook_id)
+    form = EndpointChangeForm(
+        initial={"description": subscription.description, "event_types": subscription.event_types}
+    )
+    return _detail_page(request, subscription, form)
+
+
+@tenant_view(PERM)
+@require_POST
+def webhook_change(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    """Change the endpoint's events and description; its address and secret stay."""
+    subscription = _endpoint(request, webhook_id)
+    form = EndpointChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            changed = subscriptions.change_subscription(
+                subscription,
+                event_types=form.cleaned_data["event_types"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(request, "Saved: events from now on are sent by the new list.")
+            else:
+                messages.info(request, "Nothing changed: it had these events and description.")
+            return _to_detail(request, subscription)
+    return _detail_page(request, subscription, form)
 
 
 @tenant_view(PERM)

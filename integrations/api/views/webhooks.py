@@ -3,6 +3,7 @@ endpoints and their delivery logs, changed only through ``integrations.outgoing.
 (the functions the webhook page calls)."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -26,8 +27,9 @@ from integrations.outgoing import subscriptions
 from integrations.outgoing.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from kapittx.tenancy import scoped
 
-#: What an endpoint keeps for its life: to change them, add a new endpoint, remove this one.
-_FIXED = ("url", "event_types", "description")
+#: What an endpoint keeps for its life: a different receiver is a new endpoint, with its
+#: own secret.
+_FIXED = ("url",)
 _STATUS = OpenApiParameter(
     "status",
     OpenApiTypes.STR,
@@ -62,7 +64,9 @@ def _conflict(code: str, detail: str) -> Conflict:
         responses={201: WebhookEndpointCreatedOut},
     ),
     partial_update=extend_schema(
-        summary="Switch a webhook endpoint on or off",
+        summary="Change a webhook endpoint's events or description, or switch it on or off",
+        description="Its address and secret stay: a body naming `url` is 400 (`immutable`); "
+        "for a different receiver, add a new endpoint and remove this one.",
         request=items.WebhookEndpointChangeItem,
         responses={200: WebhookEndpointOut},
     ),
@@ -127,21 +131,29 @@ class WebhookEndpointViewSet(ResourceViewSet):
                     [
                         FieldProblem(
                             "immutable",
-                            "Cannot be changed: add a new endpoint and remove this one.",
+                            "Cannot be changed: for a different receiver, add a new endpoint "
+                            "(it gets its own secret) and remove this one.",
                             f"/{name}",
                         )
                         for name in fixed
                     ]
                 )
         [item] = type_checked(items.WEBHOOK_ENDPOINT_CHANGES, [request.data], single=True)
-        if item.get("enabled") is True:
+        # All of the request or none of it: a refused switch-on keeps the old events.
+        with transaction.atomic():
             try:
-                subscriptions.enable_subscription(subscription)
+                subscriptions.change_subscription(
+                    subscription,
+                    event_types=item.get("event_types"),
+                    description=item.get("description"),
+                )
+                if item.get("enabled") is True:
+                    subscriptions.enable_subscription(subscription)
             except ValidationError as exc:
                 raise _refused(exc) from None
-        elif item.get("enabled") is False:
-            reason = f"Switched off through the API (key {request.auth.name})."
-            subscriptions.disable_subscription(subscription, reason)
+            if item.get("enabled") is False:
+                reason = f"Switched off through the API (key {request.auth.name})."
+                subscriptions.disable_subscription(subscription, reason)
         return Response(self.represent(self.get_object()))
 
     def destroy(self, request, pk=None) -> Response:

@@ -116,19 +116,6 @@ def test_patch_switches_off_and_on(api, mine, public_dns):
     assert on.json()["disabled_at"] is None
 
 
-def test_patch_cannot_change_what_the_endpoint_keeps(api, mine, public_dns):
-    created = _create(api)
-
-    response = api.patch(
-        f"{ENDPOINTS}{created['id']}/", {"event_types": ["reply.received"], "enabled": False}
-    )
-
-    assert response.status_code == 400
-    assert pointers(response) == [("/event_types", "immutable")]
-    stored = WebhookSubscription.objects.get(pk=created["id"])
-    assert (stored.event_types, stored.enabled) == (["invoice.created", "promise.made"], True)
-
-
 def test_switching_on_an_address_that_now_points_inside_is_refused(api, mine, public_dns):
     created = _create(api)
     path = f"{ENDPOINTS}{created['id']}/"
