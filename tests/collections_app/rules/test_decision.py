@@ -120,6 +120,12 @@ def test_a_hold_ending_on_a_weekend_resumes_in_the_tenants_window(customer):
     assert decision(customer, rules=weekends) == defer("paused", "2026-03-21 10:00")
 
 
+def test_a_hold_ending_before_a_holiday_resumes_after_it(customer):
+    customer.reminders_paused_until = date(2026, 4, 30)  # Friday 1 May is Labour Day
+    customer.save()
+    assert decision(customer, now=local("2026-04-28 10:00")) == defer("paused", "2026-05-04 09:00")
+
+
 def test_a_reminder_all_of_whose_invoices_are_disputed_waits_a_day(customer):
     assert decision(customer, disputed={1, 2}) == defer(
         "every invoice is disputed", "2026-03-18 10:00"
