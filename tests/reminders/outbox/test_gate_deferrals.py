@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from collections_app.models import Dispute, PromiseToPay
+from receivables import ledger
 from reminders.models import Dispatch, DispatchStatus, ReminderSettings
 from reminders.outbox import sweep
 from tests.reminders.scenario import local, make_customer, make_invoice, run
@@ -182,3 +183,32 @@ def test_days_between_reminders_count_from_the_last_one_sent_days_ago(tenant, cu
         "3 days between reminders; the last one left on 17 Mar",
         local("2026-03-20 09:00"),
     )
+
+
+def test_a_reminder_whose_invoice_was_paid_after_planning_is_cancelled(tenant, customer, invoice):
+    ledger.record_payment(tenant, customer, amount=invoice.total, received_on=date(2026, 3, 17))
+    assert run(tenant, RELEASE_AT) == []
+    assert planned(tenant) == (
+        DispatchStatus.CANCELLED,
+        "nothing left to pay",
+        local("2026-03-17 09:00"),
+    )
+    # Cancelled at the gate: never handed to a worker.
+    assert Dispatch.objects.get(tenant=tenant).queued_at is None
+
+
+def test_a_customer_who_opted_out_after_planning_is_blocked_with_the_channel_named(
+    tenant, customer, invoice
+):
+    customer.opted_out_channels = ["email"]
+    customer.save()
+    assert run(tenant, RELEASE_AT) == []
+    assert planned(tenant)[:2] == (DispatchStatus.BLOCKED, "customer opted out of Email")
+
+
+def test_a_reminder_whose_contact_lost_its_address_is_blocked_with_the_channel_named(
+    tenant, customer, invoice
+):
+    customer.contacts.update(invalid_channels=["email"])
+    assert run(tenant, RELEASE_AT) == []
+    assert planned(tenant)[:2] == (DispatchStatus.BLOCKED, "no usable Email contact")
