@@ -11,9 +11,11 @@ from receivables.ledger import (
     Split,
     apply,
     create_invoice,
+    issue_invoice,
     record_credit_note,
     record_payment,
     void_invoice,
+    write_off,
 )
 from receivables.models import CreditNote, Invoice
 from tests.receivables.ledger.books import JAN_1, D, bill, refused, row_counts
@@ -262,3 +264,49 @@ def test_a_currency_code_is_stored_in_capitals(tenant, customer, given):
     assert invoice.currency == payment.currency == note.currency == "USD"
     assert payment.allocations.get().invoice_id == invoice.pk
     assert Decimal(note.unallocated) == D(10)
+
+
+def test_refusals_of_a_state_name_the_invoice_or_note(tenant, customer, other_customer):
+    draft = bill(tenant, customer, "INV-1", "50", draft=True)
+    issue_invoice(draft)
+    says("not_draft", "Invoice INV-1 is already issued.", issue_invoice, draft)
+    void_invoice(draft, JAN_1)
+    says("not_open", "Invoice INV-1 is already void.", void_invoice, draft, JAN_1)
+    says("not_open", "Invoice INV-1 is void.", write_off, draft, JAN_1)
+    credit(tenant, customer, "10")
+    says("duplicate_number", "Credit note CN-1 already exists.", credit, tenant, customer, "10")
+    theirs = bill(tenant, other_customer, "INV-2", "100")
+    says(
+        "wrong_customer",
+        "Invoice INV-2 belongs to another customer.",
+        pay,
+        tenant,
+        customer,
+        "10",
+        splits=[Split(theirs, D(10))],
+    )
+    mine = bill(tenant, customer, "INV-3", "100")
+    says(
+        "invalid_amount",
+        "The amount for INV-3 is zero.",
+        pay,
+        tenant,
+        customer,
+        "10",
+        splits=[Split(mine, D(0))],
+    )
+    says(
+        "over_allocation",
+        "101.00 is more than the 100.00 left on invoice INV-3.",
+        pay,
+        tenant,
+        customer,
+        "200",
+        splits=[Split(mine, D(60)), Split(mine, D(41))],
+    )
+
+
+def test_a_credit_note_given_no_reason_keeps_none(tenant, customer):
+    note = credit(tenant, customer, "10")
+    note.refresh_from_db()
+    assert note.reason == ""
