@@ -306,7 +306,10 @@ def test_refusals_of_a_state_name_the_invoice_or_note(tenant, customer, other_cu
     )
 
 
-def test_a_credit_note_given_no_reason_keeps_none(tenant, customer):
+def test_a_payment_or_credit_note_given_no_reference_method_or_reason_keeps_none(tenant, customer):
+    payment = pay(tenant, customer, "10")
+    payment.refresh_from_db()
+    assert (payment.reference, payment.method) == ("", "")
     note = credit(tenant, customer, "10")
     note.refresh_from_db()
     assert note.reason == ""
