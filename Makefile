@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Every install comes from the hashed lock file; `make lock` writes it anew from pyproject.toml.
 LOCK := requirements.lock
 
-.PHONY: run test lint lock install clean
+.PHONY: run test lint mutation lock install clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP)
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## Mutation testing of the rule modules (slow: not in CI). Prints each module's score and, last,
+## one JSON line {module path: score}; see docs/testing.md.
+mutation: $(STAMP)
+	$(BIN)/python .ci/mutation.py
 
 ## Lint: ruff (rules and format), the layer contracts (import-linter) and migrations matching
 ## the models.

@@ -82,7 +82,6 @@ def _refresh(invoices: Iterable[Invoice]) -> None:
         invoice.save(update_fields=DERIVED_FIELDS)
 
 
-@transaction.atomic
 def create_invoice(
     tenant: Tenant,
     customer: Customer,
@@ -99,52 +98,52 @@ def create_invoice(
     draft: bool = False,
 ) -> Invoice:
     """Create an invoice for ``customer``; open unless ``draft``."""
-    if customer.tenant_id != tenant.pk:
-        raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
-    currency = (currency or customer.currency).upper()
-    subtotal = checked_amount(subtotal, "Subtotal", currency)
-    tax = checked_amount(tax, "Tax", currency)
-    if due_date < issue_date:
-        raise LedgerError("invalid_dates", "The due date cannot be before the issue date.")
-    if scoped(Invoice, tenant).filter(number=number).exists():
-        raise LedgerError("duplicate_number", f"Invoice number {number} already exists.")
-    total = subtotal + tax
-    if total == 0:
-        raise LedgerError("invalid_amount", "An invoice must be for more than zero.")
-    invoice = Invoice.objects.create(
-        tenant=tenant,
-        customer=customer,
-        number=number,
-        external_id=external_id,
-        issue_date=issue_date,
-        due_date=due_date,
-        currency=currency,
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
-        balance=total,
-        status=InvoiceStatus.DRAFT if draft else InvoiceStatus.OPEN,
-        po_number=po_number,
-        document_url=document_url,
-    )
-    _announce(invoice, "invoice.created")
-    return invoice
+    with transaction.atomic():
+        if customer.tenant_id != tenant.pk:
+            raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
+        currency = (currency or customer.currency).upper()
+        subtotal = checked_amount(subtotal, "Subtotal", currency)
+        tax = checked_amount(tax, "Tax", currency)
+        if due_date < issue_date:
+            raise LedgerError("invalid_dates", "The due date cannot be before the issue date.")
+        if scoped(Invoice, tenant).filter(number=number).exists():
+            raise LedgerError("duplicate_number", f"Invoice number {number} already exists.")
+        total = subtotal + tax
+        if total == 0:
+            raise LedgerError("invalid_amount", "An invoice must be for more than zero.")
+        invoice = Invoice.objects.create(
+            tenant=tenant,
+            customer=customer,
+            number=number,
+            external_id=external_id,
+            issue_date=issue_date,
+            due_date=due_date,
+            currency=currency,
+            subtotal=subtotal,
+            tax=tax,
+            total=total,
+            balance=total,
+            status=InvoiceStatus.DRAFT if draft else InvoiceStatus.OPEN,
+            po_number=po_number,
+            document_url=document_url,
+        )
+        _announce(invoice, "invoice.created")
+        return invoice
 
 
-@transaction.atomic
 def issue_invoice(invoice: Invoice) -> Invoice:
     """Turn a draft into an open receivable."""
-    invoice = _lock_invoices(invoice.tenant_id, [invoice.pk])[invoice.pk]
-    if invoice.status != InvoiceStatus.DRAFT:
-        raise LedgerError("not_draft", f"Invoice {invoice.number} is already issued.")
-    invoice.status = InvoiceStatus.OPEN
-    invoice.save(update_fields=["status"])
-    _refresh([invoice])
-    _announce(invoice, "invoice.updated")
-    return invoice
+    with transaction.atomic():
+        invoice = _lock_invoices(invoice.tenant_id, [invoice.pk])[invoice.pk]
+        if invoice.status != InvoiceStatus.DRAFT:
+            raise LedgerError("not_draft", f"Invoice {invoice.number} is already issued.")
+        invoice.status = InvoiceStatus.OPEN
+        invoice.save(update_fields=["status"])
+        _refresh([invoice])
+        _announce(invoice, "invoice.updated")
+        return invoice
 
 
-@transaction.atomic
 def record_payment(
     tenant: Tenant,
     customer: Customer,
@@ -160,30 +159,30 @@ def record_payment(
 
     Whatever is not applied stays on the payment as unallocated credit.
     """
-    if customer.tenant_id != tenant.pk:
-        raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
-    currency = (currency or customer.currency).upper()
-    amount = checked_amount(amount, "Payment amount", currency)
-    if amount == 0:
-        raise LedgerError("invalid_amount", "A payment must be more than zero.")
-    payment = Payment.objects.create(
-        tenant=tenant,
-        customer=customer,
-        amount=amount,
-        currency=currency,
-        received_on=received_on,
-        reference=reference,
-        method=method,
-        unallocated=amount,
-    )
-    allocations = apply(payment, splits)
-    events.publish(
-        tenant.pk, "payment.recorded", payment_data(payment, customer.external_id, allocations)
-    )
-    return payment
+    with transaction.atomic():
+        if customer.tenant_id != tenant.pk:
+            raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
+        currency = (currency or customer.currency).upper()
+        amount = checked_amount(amount, "Payment amount", currency)
+        if amount == 0:
+            raise LedgerError("invalid_amount", "A payment must be more than zero.")
+        payment = Payment.objects.create(
+            tenant=tenant,
+            customer=customer,
+            amount=amount,
+            currency=currency,
+            received_on=received_on,
+            reference=reference,
+            method=method,
+            unallocated=amount,
+        )
+        allocations = apply(payment, splits)
+        events.publish(
+            tenant.pk, "payment.recorded", payment_data(payment, customer.external_id, allocations)
+        )
+        return payment
 
 
-@transaction.atomic
 def record_credit_note(
     tenant: Tenant,
     customer: Customer,
@@ -196,29 +195,29 @@ def record_credit_note(
     splits: Sequence[Split] | None = None,
 ) -> CreditNote:
     """Record a credit note and apply it like a payment."""
-    if customer.tenant_id != tenant.pk:
-        raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
-    currency = (currency or customer.currency).upper()
-    amount = checked_amount(amount, "Credit note amount", currency)
-    if amount == 0:
-        raise LedgerError("invalid_amount", "A credit note must be more than zero.")
-    if scoped(CreditNote, tenant).filter(number=number).exists():
-        raise LedgerError("duplicate_number", f"Credit note {number} already exists.")
-    note = CreditNote.objects.create(
-        tenant=tenant,
-        customer=customer,
-        number=number,
-        amount=amount,
-        currency=currency,
-        issued_on=issued_on,
-        reason=reason,
-        unallocated=amount,
-    )
-    apply(note, splits)
-    return note
+    with transaction.atomic():
+        if customer.tenant_id != tenant.pk:
+            raise LedgerError("wrong_tenant", "The customer belongs to another tenant.")
+        currency = (currency or customer.currency).upper()
+        amount = checked_amount(amount, "Credit note amount", currency)
+        if amount == 0:
+            raise LedgerError("invalid_amount", "A credit note must be more than zero.")
+        if scoped(CreditNote, tenant).filter(number=number).exists():
+            raise LedgerError("duplicate_number", f"Credit note {number} already exists.")
+        note = CreditNote.objects.create(
+            tenant=tenant,
+            customer=customer,
+            number=number,
+            amount=amount,
+            currency=currency,
+            issued_on=issued_on,
+            reason=reason,
+            unallocated=amount,
+        )
+        apply(note, splits)
+        return note
 
 
-@transaction.atomic
 def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -> list[Allocation]:
     """Apply the unallocated part of a payment or credit note to invoices of its customer.
 
@@ -226,57 +225,60 @@ def apply(source: Payment | CreditNote, splits: Sequence[Split] | None = None) -
     in the source's currency are settled oldest due date first until the money runs out.
     The caller's ``source`` object is updated to the new unallocated remainder.
     """
-    given, source = source, locked(type(source).objects.filter(pk=source.pk)).get()
-    tenant_id = source.tenant_id
-    if splits is None:
-        candidates = (
-            scoped(Invoice, tenant_id)
-            .filter(customer_id=source.customer_id, currency=source.currency)
-            .filter(status__in=OPEN_STATUSES)
-            .order_by("due_date", "issue_date", "pk")
-            .values_list("pk", flat=True)
-        )
-        held = _lock_invoices(tenant_id, candidates)
-        ordered = sorted(held.values(), key=lambda i: (i.due_date, i.issue_date, i.pk))
-        plan, left = [], source.unallocated
-        for invoice in ordered:
-            if left == 0:
-                break
-            part = min(left, invoice.balance)
-            plan.append((invoice, part))
-            left -= part
-    else:
-        held = _lock_invoices(tenant_id, [split.invoice.pk for split in splits])
-        plan = []
-        for split in splits:
-            invoice = held.get(split.invoice.pk)
-            if invoice is None:
-                raise LedgerError("wrong_tenant", "An invoice belongs to another tenant.")
-            plan.append(
-                (
-                    invoice,
-                    checked_amount(split.amount, f"Amount for {invoice.number}", invoice.currency),
-                )
+    with transaction.atomic():
+        given, source = source, locked(type(source).objects.filter(pk=source.pk)).get()
+        tenant_id = source.tenant_id
+        if splits is None:
+            candidates = (
+                scoped(Invoice, tenant_id)
+                .filter(customer_id=source.customer_id, currency=source.currency)
+                .filter(status__in=OPEN_STATUSES)
+                .order_by("due_date", "issue_date", "pk")
+                .values_list("pk", flat=True)
             )
-        _check_plan(source, plan)
+            held = _lock_invoices(tenant_id, candidates)
+            ordered = sorted(held.values(), key=lambda i: (i.due_date, i.issue_date, i.pk))
+            plan, left = [], source.unallocated
+            for invoice in ordered:
+                if left == 0:
+                    break
+                part = min(left, invoice.balance)
+                plan.append((invoice, part))
+                left -= part
+        else:
+            held = _lock_invoices(tenant_id, [split.invoice.pk for split in splits])
+            plan = []
+            for split in splits:
+                invoice = held.get(split.invoice.pk)
+                if invoice is None:
+                    raise LedgerError("wrong_tenant", "An invoice belongs to another tenant.")
+                plan.append(
+                    (
+                        invoice,
+                        checked_amount(
+                            split.amount, f"Amount for {invoice.number}", invoice.currency
+                        ),
+                    )
+                )
+            _check_plan(source, plan)
 
-    allocations = [
-        Allocation(
-            tenant_id=tenant_id,
-            invoice=invoice,
-            amount=part,
-            applied_on=source.received_on if isinstance(source, Payment) else source.issued_on,
-            **({"payment": source} if isinstance(source, Payment) else {"credit_note": source}),
-        )
-        for invoice, part in plan
-        if part > 0
-    ]
-    Allocation.objects.bulk_create(allocations)
-    source.unallocated -= sum((a.amount for a in allocations), ZERO)
-    source.save(update_fields=["unallocated"])
-    _refresh({invoice.pk: invoice for invoice, _ in plan}.values())
-    given.unallocated = source.unallocated
-    return allocations
+        allocations = [
+            Allocation(
+                tenant_id=tenant_id,
+                invoice=invoice,
+                amount=part,
+                applied_on=source.received_on if isinstance(source, Payment) else source.issued_on,
+                **({"payment": source} if isinstance(source, Payment) else {"credit_note": source}),
+            )
+            for invoice, part in plan
+            if part > 0
+        ]
+        Allocation.objects.bulk_create(allocations)
+        source.unallocated -= sum((a.amount for a in allocations), ZERO)
+        source.save(update_fields=["unallocated"])
+        _refresh({invoice.pk: invoice for invoice, _ in plan}.values())
+        given.unallocated = source.unallocated
+        return allocations
 
 
 def _check_plan(source: Payment | CreditNote, plan: list[tuple[Invoice, Decimal]]) -> None:
@@ -319,40 +321,40 @@ def _label(source: Payment | CreditNote) -> str:
     return "payment" if isinstance(source, Payment) else "credit note"
 
 
-@transaction.atomic
 def void_invoice(invoice: Invoice, on: date) -> Invoice:
     """Cancel an invoice that nothing has been applied to."""
-    invoice = _lock_invoices(invoice.tenant_id, [invoice.pk])[invoice.pk]
-    if invoice.status == InvoiceStatus.VOID:
-        raise LedgerError("not_open", f"Invoice {invoice.number} is already void.")
-    if invoice.allocations.exists() or invoice.amount_written_off:
-        raise LedgerError(
-            "has_allocations",
-            f"Invoice {invoice.number} has payments or credits applied; "
-            "issue a credit note instead.",
-        )
-    invoice.status = InvoiceStatus.VOID
-    invoice.voided_on = on
-    invoice.save(update_fields=["status", "voided_on"])
-    _refresh([invoice])
-    _announce(invoice, "invoice.updated")
-    return invoice
+    with transaction.atomic():
+        invoice = _lock_invoices(invoice.tenant_id, [invoice.pk])[invoice.pk]
+        if invoice.status == InvoiceStatus.VOID:
+            raise LedgerError("not_open", f"Invoice {invoice.number} is already void.")
+        if invoice.allocations.exists() or invoice.amount_written_off:
+            raise LedgerError(
+                "has_allocations",
+                f"Invoice {invoice.number} has payments or credits applied; "
+                "issue a credit note instead.",
+            )
+        invoice.status = InvoiceStatus.VOID
+        invoice.voided_on = on
+        invoice.save(update_fields=["status", "voided_on"])
+        _refresh([invoice])
+        _announce(invoice, "invoice.updated")
+        return invoice
 
 
-@transaction.atomic
 def write_off(invoice: Invoice, on: date) -> Invoice:
     """Write off whatever is still owed on an open invoice."""
-    invoice = _lock_invoices(invoice.tenant_id, [invoice.pk])[invoice.pk]
-    if invoice.status not in OPEN_STATUSES:
-        raise LedgerError(
-            "not_open", f"Invoice {invoice.number} is {invoice.get_status_display().lower()}."
-        )
-    invoice.amount_written_off = invoice.balance
-    invoice.written_off_on = on
-    invoice.save(update_fields=["amount_written_off", "written_off_on"])
-    _refresh([invoice])
-    _announce(invoice, "invoice.updated")
-    return invoice
+    with transaction.atomic():
+        invoice = _lock_invoices(invoice.tenant_id, [invoice.pk])[invoice.pk]
+        if invoice.status not in OPEN_STATUSES:
+            raise LedgerError(
+                "not_open", f"Invoice {invoice.number} is {invoice.get_status_display().lower()}."
+            )
+        invoice.amount_written_off = invoice.balance
+        invoice.written_off_on = on
+        invoice.save(update_fields=["amount_written_off", "written_off_on"])
+        _refresh([invoice])
+        _announce(invoice, "invoice.updated")
+        return invoice
 
 
 def _announce(invoice: Invoice, event_type: str) -> None:

@@ -5,6 +5,7 @@ reminder set-up in each (``mine`` and ``theirs``)."""
 import ipaddress
 import os
 import socket
+import time
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -30,6 +31,29 @@ def _missing(reason: str) -> None:
     if _require_services():
         pytest.fail(f"{reason} (KAPITTX_REQUIRE_SERVICES=1 makes this a failure)")
     pytest.skip(reason)
+
+
+#: The process time zone the tests run in, when not UTC. Django sets the process zone to
+#: ``TIME_ZONE`` (UTC) as it loads, so ``TZ=…`` alone changes nothing here; with
+#: ``KAPITTX_TEST_TZ=Pacific/Auckland`` every test runs with the process in that zone, so code
+#: that leans on the process zone (a naive ``now()``, ``astimezone()`` without a zone,
+#: ``date.today()``) fails where it would be wrong off UTC.
+PROCESS_ZONE = os.environ.get("KAPITTX_TEST_TZ", "")
+
+
+def _enter_process_zone() -> None:
+    if PROCESS_ZONE and os.environ.get("TZ") != PROCESS_ZONE:
+        os.environ["TZ"] = PROCESS_ZONE
+        time.tzset()
+
+
+_enter_process_zone()
+
+
+@pytest.fixture(autouse=True)
+def _process_zone() -> None:
+    """Keep the process in ``KAPITTX_TEST_TZ`` (a settings change puts it back to UTC)."""
+    _enter_process_zone()
 
 
 @pytest.fixture

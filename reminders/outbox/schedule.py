@@ -20,10 +20,6 @@ class Slot:
     repeat: int  # 0 for the step itself, n for the n-th repeat of the last step
     offset: int  # days from the due date
 
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.step.pk, self.repeat)
-
 
 def slots(workflow: Workflow, steps: list[Step]) -> list[Slot]:
     """Return the workflow's slots in time order (``steps`` are the workflow's steps)."""

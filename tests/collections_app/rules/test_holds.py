@@ -4,8 +4,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from collections_app.models import PromiseToPay
-from collections_app.rules.holds import Hold, customer_hold, promise_in_force
+from collections_app.models import Dispute, PromiseToPay
+from collections_app.rules.holds import (
+    Hold,
+    customer_hold,
+    disputed_invoices,
+    promise_in_force,
+    promised_dates,
+)
+from receivables.models import Invoice
 from reminders.models import Dispatch, Tone
 from reminders.outbox import sweep
 from tests.reminders.scenario import local, make_customer, make_invoice, make_workflow
@@ -59,3 +66,43 @@ def test_the_sweep_plans_nothing_while_a_promise_holds_in_the_customers_own_date
     PromiseToPay.objects.create(tenant=tenant, customer=customer, promised_on=yesterday)
     sweep.sweep(tenant, EARLY_UTC)
     assert not Dispatch.objects.filter(tenant=tenant).exists()
+
+
+def test_the_latest_open_promise_of_each_customer_is_the_one_read(tenant, customer):
+    other = make_customer(tenant, "C-2")
+    now = local("2026-03-17 12:00", "UTC")
+    for promised_on in (date(2026, 3, 18), date(2026, 3, 20)):
+        PromiseToPay.objects.create(tenant=tenant, customer=customer, promised_on=promised_on)
+    for status in (PromiseToPay.Status.KEPT, PromiseToPay.Status.BROKEN):
+        PromiseToPay.objects.create(
+            tenant=tenant, customer=other, promised_on=date(2026, 3, 25), status=status
+        )
+    PromiseToPay.objects.create(tenant=tenant, customer=other, promised_on=date(2026, 3, 19))
+    assert promised_dates(tenant.pk, now) == {
+        customer.pk: date(2026, 3, 20),
+        other.pk: date(2026, 3, 19),
+    }
+    assert promised_dates(tenant.pk, now, [other.pk]) == {other.pk: date(2026, 3, 19)}
+
+
+def test_a_promise_that_can_no_longer_hold_anywhere_on_earth_is_not_read(tenant, customer):
+    now = local("2026-03-17 12:00", "UTC")
+    PromiseToPay.objects.create(tenant=tenant, customer=customer, promised_on=date(2026, 3, 14))
+    assert promised_dates(tenant.pk, now) == {}
+    # Two days back may still be in its day of grace where the date is a day behind UTC.
+    PromiseToPay.objects.create(tenant=tenant, customer=customer, promised_on=date(2026, 3, 15))
+    assert promised_dates(tenant.pk, now) == {customer.pk: date(2026, 3, 15)}
+
+
+def test_the_disputed_invoices_are_those_with_an_open_dispute(tenant, customer):
+    first = Invoice.objects.get(tenant=tenant, number="INV-1")
+    second = make_invoice(tenant, customer, "INV-2", LA_TODAY)
+    third = make_invoice(tenant, customer, "INV-3", LA_TODAY)
+    open_one = Dispute.objects.create(tenant=tenant, invoice=third, reason="Wrong price")
+    Dispute.objects.create(
+        tenant=tenant, invoice=second, reason="Settled", status=Dispute.Status.RESOLVED
+    )
+    assert open_one.pk != third.pk  # so an id mix-up would show
+    assert disputed_invoices(tenant.pk) == {third.pk}
+    assert disputed_invoices(tenant.pk, [first.pk, second.pk]) == set()
+    assert disputed_invoices(tenant.pk, [third.pk]) == {third.pk}
