@@ -157,7 +157,8 @@ class Segment(TenantOwned):
 class Template(TenantOwned):
     """One message in one language, for every channel: email parts, short text, voice script."""
 
-    key = models.SlugField(max_length=60)
+    # Found through the tenant's unique key (tenant, key, language), never by key alone.
+    key = models.SlugField(max_length=60, db_index=False)
     language = models.CharField(max_length=10, default="en")
     name = models.CharField(max_length=100)
     subject = models.CharField(max_length=300, blank=True)
