@@ -157,7 +157,8 @@ class Segment(TenantOwned):
 class Template(TenantOwned):
     """One message in one language, for every channel: email parts, short text, voice script."""
 
-    key = models.SlugField(max_length=60)
+    # Found through the tenant's unique key (tenant, key, language), never by key alone.
+    key = models.SlugField(max_length=60, db_index=False)
     language = models.CharField(max_length=10, default="en")
     name = models.CharField(max_length=100)
     subject = models.CharField(max_length=300, blank=True)
@@ -280,6 +281,19 @@ class Dispatch(TenantOwned):
                 condition=Q(status="sending"),
                 name="dispatch_sending",
             ),
+            # Not led by the tenant: the minute tick asks which tenants have reminders to
+            # release or to hand out again, across tenants (``outbox.due_tenants``); as a range
+            # on the moment each reads only the rows due, not every tenant's.
+            models.Index(
+                fields=["send_after", "tenant"],
+                condition=Q(status="planned"),
+                name="dispatch_planned_due",
+            ),
+            models.Index(
+                fields=["queued_at", "tenant"],
+                condition=Q(status="queued"),
+                name="dispatch_queued_due",
+            ),
             models.Index(fields=["tenant", "customer", "created_at"], name="dispatch_tenant_cust"),
             models.Index(
                 fields=["provider_message_id"],
@@ -352,7 +366,16 @@ class ReminderPosition(TenantOwned):
     next_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["tenant", "next_at"], name="reminder_position_due")]
+        indexes = [
+            models.Index(fields=["tenant", "next_at"], name="reminder_position_due"),
+            # The minute tick asks which tenants have positions due, across tenants
+            # (``outbox.due_tenants``): led by the moment, it reads only the rows due now.
+            models.Index(
+                fields=["next_at", "tenant"],
+                condition=Q(next_at__isnull=False),
+                name="reminder_position_moment",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.invoice_id}: after {self.reminded_offset}, next {self.next_at}"

@@ -1,19 +1,20 @@
 """Celery tasks for reminders. Every task takes the tenant's id; none relies on a global tenant.
 
-Beat sends ``tick`` every minute; it fans out one ``sweep_tenant`` per tenant. A sweep
-settles reminders a dead worker left behind, plans and releases; released dispatches go to
-their channel's queue as ``send_dispatches`` batches. Tasks are acknowledged late and are
+Beat sends ``tick`` every minute; it starts one ``sweep_tenant`` per tenant with something
+due (``outbox.due_tenants``), so a tenant with nothing due costs nothing. A sweep settles
+reminders a dead worker left behind, plans and releases; released dispatches go to their
+channel's queue as ``send_dispatches`` batches. Tasks are acknowledged late and are
 idempotent, so a redelivered message does no harm.
 """
 
 from celery import shared_task
 from django.utils import timezone
 
-from kapittx.models import Tenant
 from kapittx.tenancy import tenant_for_task
 from reminders.channels.registry import CHANNELS
 from reminders.models import Dispatch
 from reminders.outbox import positions, reconcile, release, send, sweep
+from reminders.outbox.due_tenants import due_tenants
 
 #: A send batch is stopped after this many seconds (soft: the task is asked to stop; hard:
 #: the worker process is replaced). Shorter than ``reconcile.LEASE``, so a reminder still
@@ -50,8 +51,8 @@ def enqueue(batch: list[Dispatch]) -> None:
 
 @shared_task(name="reminders.tick", ignore_result=True)
 def tick() -> int:
-    """Start one sweep per tenant."""
-    ids = list(Tenant.objects.values_list("pk", flat=True))
+    """Start a sweep for each tenant with something due; return how many."""
+    ids = due_tenants(timezone.now())
     for tenant_id in ids:
         sweep_tenant.delay(tenant_id)
     return len(ids)

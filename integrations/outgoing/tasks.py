@@ -1,7 +1,8 @@
 """Celery tasks for outgoing webhooks. Each takes the tenant's id; none assumes a tenant.
 
 The minute tick starts a delivery run per tenant with deliveries due; an event's commit
-starts one at once (``kicks``). The hourly overdue run announces invoice.overdue per tenant.
+starts one at once (``kicks``). The hourly overdue run announces invoice.overdue for each
+tenant with invoices that fell overdue.
 """
 
 import time
@@ -10,7 +11,6 @@ from celery import shared_task
 from django.utils import timezone
 
 from integrations.outgoing import delivery, overdue
-from kapittx.models import Tenant
 from kapittx.tenancy import tenant_for_task
 
 #: A delivery run stops taking new deliveries after this many seconds; one attempt may
@@ -50,8 +50,8 @@ def deliver(tenant_id: int) -> dict:
 
 @shared_task(name="integrations.webhooks.announce_overdue", ignore_result=True)
 def announce_overdue() -> int:
-    """Start the overdue announcement of every tenant."""
-    ids = list(Tenant.objects.values_list("pk", flat=True))
+    """Start the overdue announcement of each tenant with invoices to announce."""
+    ids = overdue.tenants_to_announce(timezone.now())
     for tenant_id in ids:
         announce_overdue_tenant.delay(tenant_id)
     return len(ids)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from integrations.outgoing.models import OverdueWatermark, WebhookDelivery
-from integrations.outgoing.overdue import announce
+from integrations.outgoing.overdue import announce, tenants_to_announce
 from kapittx.onboarding import create_tenant
 from receivables import ledger
 from tests.reminders.scenario import local, make_customer
@@ -99,3 +99,43 @@ def test_without_endpoints_the_days_still_pass(tenant):
     assert announce(tenant, local("2026-03-20 06:00")) == 1
     assert not WebhookDelivery.objects.exists()
     assert OverdueWatermark.objects.get(tenant=tenant).announced_through == date(2026, 3, 19)
+
+
+def test_only_tenants_with_invoices_to_announce_get_a_run_and_the_others_days_pass(tenant, db):
+    # Given: Acme owes an invoice due on the 19th; Globex's is due next month; Initech has none
+    globex = create_tenant("globex", "Globex", currency="EUR", time_zone="Europe/Berlin")
+    initech = create_tenant("initech", "Initech", currency="EUR", time_zone="UTC")
+    invoice(tenant, make_customer(tenant, "C-1"), "DUE-19", date(2026, 3, 19))
+    invoice(globex, make_customer(globex, "C-1"), "DUE-APR", date(2026, 4, 20))
+
+    # When: the hourly job looks early on the 20th, Berlin time (still the 19th in UTC)
+    found = tenants_to_announce(local("2026-03-20 00:30"))
+
+    # Then: Acme alone gets a run; the others' days pass as if they had run, each its own
+    assert found == [tenant.pk]
+    marks = dict(OverdueWatermark.objects.values_list("tenant_id", "announced_through"))
+    assert marks == {globex.pk: date(2026, 3, 19), initech.pk: date(2026, 3, 18)}
+    assert announce(tenant, local("2026-03-20 00:30")) == 1
+    # An hour later Initech's day has turned too, with nothing to announce either.
+    assert tenants_to_announce(local("2026-03-20 01:30")) == []
+    assert OverdueWatermark.objects.get(tenant=initech).announced_through == date(2026, 3, 19)
+
+
+def test_a_quiet_tenant_is_found_the_day_after_an_invoice_falls_due(tenant, subscribe):
+    # Given: days passed with nothing to announce, then an invoice was entered long overdue
+    # and another falls due on the 21st
+    subscribe(tenant, ["invoice.overdue"])
+    customer = make_customer(tenant, "C-1")
+    assert tenants_to_announce(local("2026-03-20 06:00")) == []
+    invoice(tenant, customer, "DUE-10", date(2026, 3, 10))
+    invoice(tenant, customer, "DUE-21", date(2026, 3, 21))
+    assert tenants_to_announce(local("2026-03-21 06:00")) == []
+
+    # When: the 22nd comes
+    found = tenants_to_announce(local("2026-03-22 06:00"))
+
+    # Then: the tenant has a run, which announces the invoice due yesterday, not the one
+    # overdue before it was entered
+    assert found == [tenant.pk]
+    assert announce(tenant, local("2026-03-22 06:00")) == 1
+    assert announced(tenant) == ["DUE-21"]
