@@ -63,10 +63,13 @@ def _encoder(db_type: str) -> Callable[[object], str]:
     return str  # numbers, dates and times: their text form has nothing to quote
 
 
-def _array(values: Iterable, encode: Callable[[object], str]) -> str:
+def _array(values: Sequence, encode: Callable[[object], str]) -> str:
     """Return ``values`` as a PostgreSQL array literal: one string the server parses at once,
     where a list would travel as an ARRAY[…] expression of one cast per element."""
-    return "{" + ",".join(["NULL" if v is None else encode(v) for v in values]) + "}"
+    if None in values:
+        return "{" + ",".join(["NULL" if v is None else encode(v) for v in values]) + "}"
+    # The common case, a column without NULLs, at the speed of map().
+    return "{" + ",".join(map(encode, values)) + "}"
 
 
 def _unnest(fields: list[models.Field], page: list[tuple]) -> tuple[str, list[str]]:
@@ -175,7 +178,7 @@ def update_rows(model: type[models.Model], columns: Sequence[str], objects: list
 def text_array(values: Iterable[str]) -> str:
     """Return ``values`` as one PostgreSQL text-array literal, for ``= ANY(%s::text[])``: a
     hundred thousand keys travel as one parameter the server parses at once."""
-    return _array(values, _quoted)
+    return _array(list(values), _quoted)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
