@@ -20,7 +20,9 @@ one per CPU by default; ``--workers 1`` times a single process).
 
 After the cold sweep, a third figure: the time hand-written SQL takes only to write the rows
 that sweep wrote (``write_floor_s``), which bounds from below what any sweep writing them
-can take, whatever it selects with.
+can take, whatever it selects with. The next day's tick has one too (``tick_write_floor_s``):
+the rows it inserted and updated, written again by set-based SQL into the same tables, with
+their indexes and keys. ``write_ratio`` and ``tick_write_ratio`` compare each with its sweep.
 
 Last, render and send: emails of a tenant of their own that chases by email only, sent
 through the real email adapter with anymail's test backend (``send_per_s``), beside what one
