@@ -3,6 +3,7 @@ reworded or folded into a firmer one, pending reminders superseded, invoices' po
 
 from collections import defaultdict
 from datetime import datetime
+from operator import itemgetter
 
 from django.utils import timezone
 
@@ -57,6 +58,7 @@ def apply(plan_: Plan) -> None:
         plan_.look_again(late, ReminderPosition.AT_NEXT_SWEEP)
     # Skipped reminders name the step and customer passed over; only reminders that go out
     # list their invoices, which is what keeps an invoice to one reminder per step.
+    lines.sort(key=itemgetter(2))
     insert_ignoring_conflicts(DispatchInvoice, LINE_COLUMNS, lines)
     _fold(tenant, plan_.folds, found)
     _save_positions(tenant, plan_)
@@ -214,5 +216,5 @@ def _save_positions(tenant: Tenant, plan_: Plan) -> None:
     upsert(
         ReminderPosition,
         ["invoice", "tenant", "reminded_offset", "next_at"],
-        ((pk, tenant.pk, *plan_.positions[pk]) for pk in plan_.changed),
+        ((pk, tenant.pk, *plan_.positions[pk]) for pk in sorted(plan_.changed)),
     )
