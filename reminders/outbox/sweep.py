@@ -1,8 +1,8 @@
 """The sweep: which reminders are due now, written to the outbox exactly once.
 
 ``plan`` reads: it takes the tenant's open invoices whose next reminder day has come (or
-whose schedule must be worked out again) and places each on its workflow's timeline.
-Nothing held (``collections_app.rules.holds``) is planned. What is due becomes one voice
+whose schedule must be worked out again) and places each on its workflow's timeline; those
+settled since leave its view. Nothing held (``collections_app.rules.holds``) is planned. What is due becomes one voice
 per customer and local day (``one_voice``), or one reminder per invoice and step when the
 workflow says so. ``sweep_writes.apply`` writes the plan: Dispatch rows whose unique key
 makes a second insert a no-op, the invoice lines, and each invoice's new position. ``sweep``
