@@ -215,7 +215,7 @@ def update_rows(model: type[models.Model], columns: Sequence[str], objects: list
 def text_array(values: Iterable[str]) -> str:
     """Return ``values`` as one PostgreSQL text-array literal, for ``= ANY(%s::text[])``: a
     hundred thousand keys travel as one parameter the server parses at once."""
-    return _array(values, _quoted)
+    return _array(list(values), _quoted)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

@@ -17,6 +17,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -36,22 +38,27 @@ LOOK_BACK = timedelta(days=2)
 PER_INVOICE_KEY = re.compile(r"^c\d+:i\d+:")
 
 
+@lru_cache(maxsize=64)
+def compact(day: date) -> str:
+    """Return ``day`` as it appears in keys (20260317); a sweep names the same few days."""
+    return f"{day:%Y%m%d}"
+
+
 def voice_of(customer_id: int, day: date) -> str:
     """Name the voice of a customer's reminders of one local day; they all carry it."""
-    return f"c{customer_id}:{day:%Y%m%d}"
+    return f"c{customer_id}:{compact(day)}"
 
 
 def day_key(customer_id: int, channel: str, day: date) -> str:
-    return f"c{customer_id}:c:{channel}:{day:%Y%m%d}"
+    return f"c{customer_id}:c:{channel}:{compact(day)}"
 
 
 def firmness(slot: Slot) -> tuple[int, int, int]:
     return (TONE_RANK.get(slot.step.tone, 0), slot.offset, slot.repeat)
 
 
-@dataclass(frozen=True)
-class Due:
-    """One invoice's slot that falls due today."""
+class Due(NamedTuple):
+    """One invoice's slot that falls due today (a tuple: a cold sweep makes one per invoice)."""
 
     invoice_id: int
     slot: Slot
@@ -61,7 +68,7 @@ class Due:
 
     @property
     def line(self) -> tuple[int, int, int]:
-        return (self.invoice_id, self.slot.step.pk, self.slot.repeat)
+        return (self.invoice_id, self.slot.step_id, self.slot.repeat)
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,7 @@ def their_reminders(
     for start in range(0, len(ordered), batch):
         rows = (
             scoped(Dispatch, tenant_id)
-            .filter(customer_id__in=ordered[start : start + batch])
+            .filter(customer_id__among=ordered[start : start + batch])
             .filter(
                 Q(status__in=[S.PLANNED, *states.UNDER_WAY])
                 | Q(created_at__gte=since)

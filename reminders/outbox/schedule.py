@@ -7,7 +7,7 @@ due are what a sweep acts on (the latest goes, older ones are skipped), and the 
 still ahead gives the day to look at the invoice again.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,6 +19,11 @@ class Slot:
     step: Step
     repeat: int  # 0 for the step itself, n for the n-th repeat of the last step
     offset: int  # days from the due date
+    # The step's key, read for every invoice line a sweep writes: kept plain.
+    step_id: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "step_id", self.step.pk)
 
 
 def slots(workflow: Workflow, steps: list[Step]) -> list[Slot]:

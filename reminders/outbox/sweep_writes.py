@@ -3,6 +3,7 @@ reworded or folded into a firmer one, pending reminders superseded, invoices' po
 
 from collections import defaultdict
 from datetime import datetime
+from operator import itemgetter
 
 from django.utils import timezone
 
@@ -10,7 +11,6 @@ from kapittx.bulk import insert_ignoring_conflicts, update_values, upsert
 from kapittx.locks import locked
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
-from receivables.models import still_owed
 from reminders.models import (
     MANUAL_KEY,
     Dispatch,
@@ -58,6 +58,7 @@ def apply(plan_: Plan) -> None:
         plan_.look_again(late, ReminderPosition.AT_NEXT_SWEEP)
     # Skipped reminders name the step and customer passed over; only reminders that go out
     # list their invoices, which is what keeps an invoice to one reminder per step.
+    lines.sort(key=itemgetter(2))
     insert_ignoring_conflicts(DispatchInvoice, LINE_COLUMNS, lines)
     _fold(tenant, plan_.folds, found)
     _save_positions(tenant, plan_)
@@ -68,7 +69,7 @@ def _still_planned(tenant: Tenant, ids: list[int]) -> dict[int, tuple]:
     wording = {}
     for start in range(0, len(ids), BATCH):
         rows = scoped(Dispatch, tenant).filter(
-            pk__in=ids[start : start + BATCH], status=DispatchStatus.PLANNED
+            pk__among=ids[start : start + BATCH], status=DispatchStatus.PLANNED
         )
         wording.update(
             (pk, (step_id, repeat, voice))
@@ -178,7 +179,7 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
     for start in range(0, len(ordered), BATCH):
         listing.update(
             scoped(DispatchInvoice, tenant)
-            .filter(invoice_id__in=ordered[start : start + BATCH])
+            .filter(invoice_id__among=ordered[start : start + BATCH])
             .values_list("dispatch_id", flat=True)
         )
     listing_ids = sorted(listing)
@@ -187,7 +188,7 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
         pending.update(
             pk
             for pk, key in scoped(Dispatch, tenant)
-            .filter(pk__in=listing_ids[start : start + BATCH], status=DispatchStatus.PLANNED)
+            .filter(pk__among=listing_ids[start : start + BATCH], status=DispatchStatus.PLANNED)
             .values_list("pk", "key")
             if key not in new_keys and MANUAL_KEY not in key and pk not in joined
         )
@@ -197,7 +198,7 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
     for start in range(0, len(candidates), BATCH):
         for dispatch_id, invoice_id in (
             scoped(DispatchInvoice, tenant)
-            .filter(dispatch_id__in=candidates[start : start + BATCH])
+            .filter(dispatch_id__among=candidates[start : start + BATCH])
             .values_list("dispatch_id", "invoice_id")
         ):
             invoices_of[dispatch_id].add(invoice_id)
@@ -215,19 +216,5 @@ def _save_positions(tenant: Tenant, plan_: Plan) -> None:
     upsert(
         ReminderPosition,
         ["invoice", "tenant", "reminded_offset", "next_at"],
-        ((pk, tenant.pk, *plan_.positions[pk]) for pk in plan_.changed),
+        ((pk, tenant.pk, *plan_.positions[pk]) for pk in sorted(plan_.changed)),
     )
-    # Positions of invoices closed since they were placed leave the sweep's view; an invoice
-    # that reopens is sent back by ``reminders.outbox.positions``.
-    closed = list(
-        scoped(ReminderPosition, tenant)
-        .filter(next_at__lte=plan_.now)
-        .exclude(still_owed("invoice__"))
-        .values_list("invoice_id", flat=True)
-    )
-    # Read first, then written by key: an UPDATE joined to the invoices could scan every
-    # tenant's positions.
-    for start in range(0, len(closed), BATCH):
-        scoped(ReminderPosition, tenant).filter(
-            invoice_id__in=closed[start : start + BATCH]
-        ).update(next_at=None)

@@ -154,7 +154,7 @@ def workflows_for(tenant: Tenant, customer_ids: Iterable[int]) -> dict[int, int 
     wanted = set(customer_ids)
     result: dict[int, int | None] = dict(
         scoped(PinnedWorkflow, tenant)
-        .filter(customer_id__in=wanted)
+        .filter(customer_id__among=wanted)
         .values_list("customer_id", "workflow_id")
     )
     for segment in scoped(Segment, tenant).order_by("priority", "pk"):
@@ -164,7 +164,7 @@ def workflows_for(tenant: Tenant, customer_ids: Iterable[int]) -> dict[int, int 
         if problems := rule_problems(segment.rules):
             log.info("segment %s of tenant %s skipped: %s", segment.pk, tenant.pk, problems)
             continue
-        matched = customers_matching(tenant, segment.rules).filter(pk__in=open_ids)
+        matched = customers_matching(tenant, segment.rules).filter(pk__among=open_ids)
         result.update(dict.fromkeys(matched.values_list("pk", flat=True), segment.workflow_id))
     default = scoped(Workflow, tenant).filter(is_default=True).values_list("pk", flat=True).first()
     result.update(dict.fromkeys(wanted - result.keys(), default))
