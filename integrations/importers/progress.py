@@ -21,17 +21,24 @@ def _key(job_id: int) -> str:
 
 class Reporter:
     """A progress callback for one import that tells the cache of every new stage, and of
-    progress within one at most every ``EVERY`` seconds."""
+    progress within one every ``EVERY`` seconds or each tenth of the way, whichever comes
+    first (a fast stage still shows its steps)."""
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        self._last, self._stage = 0.0, ""
+        self._last, self._stage, self._done = 0.0, "", 0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if stage == self._stage and now - self._last < EVERY and done < total:
+        tenth = max(total // 10, 1)
+        if (
+            stage == self._stage
+            and done < total
+            and now - self._last < EVERY
+            and done - self._done < tenth
+        ):
             return
-        self._last, self._stage = now, stage
+        self._last, self._stage, self._done = now, stage, done
         cache.set(_key(self.job_id), {"stage": stage, "done": done, "total": total}, TTL)
 
 
