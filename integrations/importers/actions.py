@@ -40,6 +40,7 @@ from receivables.upsert import (
     upsert_invoices,
     upsert_payments,
 )
+from receivables.upsert.progress import CHECKING
 
 #: Told the stage, the rows done and the rows in all.
 Progress = Callable[[str, int, int], None]
@@ -269,7 +270,7 @@ def _rows_progress(batch: Batch, kind: str, report: Report, tell: Progress):
     rows = np.cumsum(batch.rows) if batch.rows else np.zeros(1, dtype=int)
 
     def on_progress(stage: str, done: int, total: int) -> None:
-        told = stage if stage == "checking" else f"{stage} {kind}"
+        told = stage if stage == CHECKING else f"{stage} {kind}"
         tell(told, int(rows[done - 1]) if done else 0, int(rows[-1]))
 
     return on_progress
