@@ -6,7 +6,8 @@ once per batch, so reminders can place the changed invoices on their workflows a
 
 from django.dispatch import Signal
 
-#: Sent with ``tenant_id`` and ``invoice_ids``: invoices created or changed in bulk.
+#: Sent with ``tenant_id`` and ``invoice_ids``: invoices created or changed in bulk; and
+#: ``new_ids``, those of them created by this batch.
 invoices_changed = Signal()
 
 #: Sent with ``tenant_id`` and ``customer_ids``: customers changed in bulk.

@@ -95,7 +95,7 @@ def parse_amounts(values: pd.Series, mark: str) -> tuple[np.ndarray, np.ndarray]
 def _parse_distinct(values: pd.Series, mark: str) -> tuple[np.ndarray, np.ndarray]:
     amounts = np.full(len(values), None, dtype=object)
     plain = values.str.fullmatch(PLAIN if mark == "." else r"-?\d+").to_numpy()
-    amounts[plain] = [Decimal(t) for t in values[plain]]
+    amounts[plain] = list(map(Decimal, values.to_numpy(dtype=object)[plain].tolist()))
     rest = ~plain
     amounts[rest], bad = _parse_written(values[rest], mark)
     return amounts, _spread(bad, rest)

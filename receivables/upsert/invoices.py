@@ -438,6 +438,7 @@ def _announce(tenant, plans: list[Plan], changed, rederived) -> None:
             for p in plans
             if (p.new or p.invoice.pk in moved) and p.invoice.status in OPEN_STATUSES
         ],
+        new_ids=[p.invoice.pk for p in plans if p.new],
     )
     events.publish_many(
         tenant.pk,

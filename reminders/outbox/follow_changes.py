@@ -1,6 +1,8 @@
 """Changes made elsewhere — to invoices, customers, the tenant — send the affected reminder
 positions back to the next sweep (admin edits and the ledger alike)."""
 
+from collections.abc import Collection
+
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -38,9 +40,13 @@ def place_changed_customer(
 
 
 @receiver(signals.invoices_changed, dispatch_uid="reminders.place_invoices_changed_in_bulk")
-def place_invoices_changed_in_bulk(sender, tenant_id: int, invoice_ids: list[int], **kwargs):
+def place_invoices_changed_in_bulk(
+    sender, tenant_id: int, invoice_ids: list[int], new_ids: Collection[int] = (), **kwargs
+):
     """Invoices an import or an API batch created or changed are placed by the next sweep."""
-    positions.look_again((pk, tenant_id) for pk in invoice_ids)
+    new = set(new_ids)
+    positions.place_new((pk, tenant_id) for pk in invoice_ids if pk in new)
+    positions.look_again((pk, tenant_id) for pk in invoice_ids if pk not in new)
 
 
 @receiver(signals.customers_changed, dispatch_uid="reminders.place_customers_changed_in_bulk")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from kapittx.bulk import upsert
+from kapittx.bulk import insert, upsert
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
 from receivables.models import OPEN_STATUSES, Invoice
@@ -24,6 +24,16 @@ AT_NEXT_SWEEP = ReminderPosition.AT_NEXT_SWEEP
 def look_again(invoices: Iterable[tuple[int, int]]) -> None:
     """Have the next sweep place these (invoice id, tenant id) again; create missing positions."""
     upsert(
+        ReminderPosition,
+        ["invoice", "tenant", "next_at"],
+        ((pk, tenant_id, AT_NEXT_SWEEP) for pk, tenant_id in invoices),
+    )
+
+
+def place_new(invoices: Iterable[tuple[int, int]]) -> None:
+    """Give new invoices (invoice id, tenant id), which have no position yet, one due at the
+    next sweep."""
+    insert(
         ReminderPosition,
         ["invoice", "tenant", "next_at"],
         ((pk, tenant_id, AT_NEXT_SWEEP) for pk, tenant_id in invoices),

@@ -3,8 +3,9 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 
-from kapittx.bulk import Row, create, insert_ignoring_conflicts, update_values, upsert
+from kapittx.bulk import Row, create, insert, insert_ignoring_conflicts, update_values, upsert
 from receivables.models import Customer
 from reminders.models import Dispatch, DispatchInvoice, ReminderPosition
 from tests.reminders.scenario import make_customer, make_invoice
@@ -104,6 +105,24 @@ def test_upsert_inserts_new_positions_and_updates_existing_ones(tenant):
         (first.pk, tenant.pk, 7, LATER),
         (second.pk, tenant.pk, None, None),
     ]
+
+
+@pytest.mark.django_db
+def test_a_plain_insert_writes_new_keys_and_refuses_an_existing_one(tenant):
+    customer = make_customer(tenant, "C-1")
+    first, second = (make_invoice(tenant, customer, f"INV-{n}", date(2026, 3, 1)) for n in (1, 2))
+    ReminderPosition.objects.all().delete()
+    insert(ReminderPosition, ["invoice", "tenant", "next_at"], [(first.pk, tenant.pk, LATER)])
+    assert list(ReminderPosition.objects.values_list("invoice_id", "next_at")) == [
+        (first.pk, LATER)
+    ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(
+            ReminderPosition,
+            ["invoice", "tenant", "next_at"],
+            [(second.pk, tenant.pk, None), (first.pk, tenant.pk, None)],
+        )
+    assert ReminderPosition.objects.count() == 1
 
 
 @pytest.mark.django_db

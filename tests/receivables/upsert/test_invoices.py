@@ -1,6 +1,6 @@
 """Invoices arrive in batches by external id or number, through the ledger's rules."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -60,8 +60,10 @@ def test_invoices_are_created_then_updated_by_external_id_or_number(tenant, cust
     assert Invoice.objects.get(number="INV-2").currency == "USD"
     assert [e[1] for e in heard] == ["invoice.created", "invoice.created"]
     assert heard[0][2]["total"] == "119.00" and heard[0][2]["customer_external_id"] == "C-1"
-    # the sweep places new open invoices
-    assert ReminderPosition.objects.filter(pk__in=first.ids).count() == 2
+    # the next sweep places new open invoices
+    placed = ReminderPosition.objects.filter(pk__in=first.ids)
+    assert [p.next_at for p in placed] == [ReminderPosition.AT_NEXT_SWEEP] * 2
+    placed.update(next_at=datetime(2030, 1, 1, tzinfo=UTC), reminded_offset=3)
 
     heard.clear()
     again = upsert_invoices(
@@ -76,6 +78,10 @@ def test_invoices_are_created_then_updated_by_external_id_or_number(tenant, cust
     assert (one.number, one.due_date, one.total) == ("INV-1B", date(2026, 4, 30), D("119"))
     assert Invoice.objects.get(pk=first.ids[1]).balance == D("150")
     assert [e[1] for e in heard] == ["invoice.updated", "invoice.updated"]
+    # changed invoices go back to the next sweep, keeping the reminder last handled
+    assert [(p.next_at, p.reminded_offset) for p in placed] == [
+        (ReminderPosition.AT_NEXT_SWEEP, 3)
+    ] * 2
     assert upsert_invoices(tenant, [{"number": "INV-2", "total": D("150.00")}]).unchanged == 1
 
 
