@@ -349,7 +349,8 @@ class ReminderPosition(TenantOwned):
 
     ``reminded_offset`` is the offset (days from the due date) of the last reminder handled;
     ``next_at`` the moment to look at the invoice again: the start of the day its next step
-    falls due in the customer's time zone, None when no step is left, or ``AT_NEXT_SWEEP``
+    falls due in the customer's time zone (of the day its hold may end, while it is held),
+    None when no step is left, or ``AT_NEXT_SWEEP``
     when something changed (a new or reopened invoice, an edited customer, tenant, workflow
     or segment) and the next sweep must place it again.
     A tick reads only positions whose day has come, through the one index of this narrow

@@ -2,7 +2,8 @@
 
 The sweep reads only positions whose moment has come (``ReminderPosition``). Whatever
 changes what is due for an invoice — the invoice is created, reopened, paid down or
-re-dated, its customer or tenant is edited, the tenant's workflows or segments change —
+re-dated, its customer or tenant is edited, a hold on it ends early (a dispute resolved, a
+promise to pay cancelled), the tenant's workflows or segments change —
 sets the affected positions to ``AT_NEXT_SWEEP``, keeping the last reminder handled, so the
 next sweep places them again. Invoices written in bulk without the ORM's signals get their
 positions from ``place_missing``, which the hourly maintenance task runs for every tenant.
@@ -42,6 +43,13 @@ def place_new(invoices: Iterable[tuple[int, int]]) -> None:
 
 def _open(positions: QuerySet) -> QuerySet:
     return positions.filter(invoice__status__in=OPEN_STATUSES)
+
+
+def look_again_for_invoices(tenant: Tenant | int, invoice_ids: Iterable[int]) -> int:
+    """Have the next sweep place those of these invoices still open again; return how many."""
+    return _open(scoped(ReminderPosition, tenant).filter(invoice_id__in=list(invoice_ids))).update(
+        next_at=AT_NEXT_SWEEP
+    )
 
 
 def look_again_for_customer(tenant: Tenant | int, customer_id: int) -> int:

@@ -2,7 +2,8 @@
 
 ``plan`` reads: it takes the tenant's open invoices whose next reminder day has come (or
 whose schedule must be worked out again) and places each on its workflow's timeline; those
-settled since leave its view. Nothing held (``collections_app.rules.holds``) is planned.
+settled since leave its view. Nothing held (``collections_app.rules.holds``) is planned: a
+held invoice is looked at again from the local day its hold may have ended.
 What is due becomes one voice per customer and local day (``one_voice``), or one reminder
 per invoice and step when the workflow says so. ``sweep_writes.apply`` writes the plan:
 Dispatch rows whose unique key makes a second insert a no-op, the invoice lines, and each
@@ -128,7 +129,7 @@ def plan(
     window = send_window(settings_row)
     promised = holds.promised_dates(tenant.pk, now)
     disputed = holds.disputed_invoices(tenant.pk)
-    held: dict[tuple[int, date], bool] = {}  # (customer, local day) → held
+    held: dict[tuple[int, date], holds.Hold | None] = {}  # (customer, local day) → hold
     # Where an invoice stands depends only on a few values that many invoices share.
     thresholds = {pk: sorted({slot.step.min_amount for slot in tl}) for pk, tl in timelines.items()}
     known: dict[tuple, Position] = {}
@@ -148,28 +149,29 @@ def plan(
             # reopens (``reminders.outbox.positions`` sends it back).
             result.place(pk, (offset, None), (offset, next_at))
             continue
-        if do_not_contact:
-            continue
-        zone = zone or tenant.time_zone
-        today = todays.get(zone) or todays.setdefault(zone, local_today(now, zone))
-        is_held = held.get((customer_id, today))
-        if is_held is None:
-            is_held = held[(customer_id, today)] = (
-                holds.customer_hold(
-                    on_hold=on_hold,
-                    hold_reason="",
-                    paused_until=paused_until,
-                    promised_on=promised.get(customer_id),
-                    today=today,
-                )
-                is not None
-            )
-        if is_held or pk in disputed:
-            # Held invoices keep their place; the sweep looks at them again next time.
-            continue
         stored = (offset, next_at)
         if reminded is not None and pk in reminded:
             offset = reminded[pk]
+        zone = zone or tenant.time_zone
+        today = todays.get(zone) or todays.setdefault(zone, local_today(now, zone))
+        if (customer_id, today) not in held:
+            held[(customer_id, today)] = holds.customer_hold(
+                on_hold=on_hold,
+                hold_reason="",
+                paused_until=paused_until,
+                promised_on=promised.get(customer_id),
+                today=today,
+            )
+        hold = held[(customer_id, today)]
+        if do_not_contact or hold is not None or pk in disputed:
+            # Nothing is handled: the invoice waits, without making its tenant due at every
+            # tick, until the day its hold may have ended (holds are whole local days);
+            # whatever lifts one sooner sends it back (``reminders.outbox.follow_changes``).
+            resume = today + timedelta(days=1)
+            if hold is not None and hold.until is not None:
+                resume = max(resume, hold.until)
+            result.place(pk, (offset, start_of_day(resume, zone)), stored)
+            continue
         workflow_id = workflow_of.get(customer_id)
         zones[customer_id] = (zone, country or tenant.country)
         if workflow_id is None:

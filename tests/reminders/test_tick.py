@@ -13,6 +13,7 @@ import redis
 from celery.signals import task_prerun
 from django.utils import timezone
 
+from collections_app.models import Dispute
 from kapittx.celery import app
 from kapittx.localtime import local_today, start_of_day
 from kapittx.onboarding import create_tenant
@@ -107,6 +108,38 @@ def test_a_tenant_whose_invoice_reaches_its_day_is_swept_at_the_next_tick(
     assert swept == [tenant.pk]
     [reminder] = Dispatch.objects.all()
     assert (reminder.customer_id, reminder.template_key) == (customer.pk, "courtesy-before-due")
+    assert reminder.status in (S.PLANNED, S.QUEUED)
+
+
+def test_a_disputed_invoice_is_swept_once_and_again_when_the_dispute_is_resolved(
+    tenant, other_tenant, swept
+):
+    # Given: Acme's customer disputes an invoice a week overdue
+    make_workflow(tenant)
+    invoice = owed(make_customer(tenant), "INV-1", -7)
+    dispute = Dispute.objects.create(tenant=tenant, invoice=invoice, reason="Wrong quantity")
+
+    # When: a tick sweeps Acme, and another tick comes
+    tick()
+    assert swept == [tenant.pk]
+    del swept[:]
+    tick()
+
+    # Then: nothing was planned, the invoice waits for tomorrow, and nobody was swept
+    assert (swept, Dispatch.objects.exists()) == ([], False)
+    placed = ReminderPosition.objects.get(invoice=invoice)
+    assert placed.next_at == start_of_day(today() + timedelta(days=1), ZONE)
+
+    # When: the dispute is resolved, and the tick comes
+    dispute.status = Dispute.Status.RESOLVED
+    dispute.save()
+    tick()
+
+    # Then: Acme is swept, and the reminder the invoice owes is in its outbox (the steps
+    # passed over while it was held are recorded as skipped)
+    assert swept == [tenant.pk]
+    [reminder] = Dispatch.objects.exclude(status=S.SKIPPED)
+    assert reminder.template_key == "overdue-polite"
     assert reminder.status in (S.PLANNED, S.QUEUED)
 
 

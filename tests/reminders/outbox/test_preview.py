@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reminders.models import Dispatch, Workflow
+from reminders.outbox import sweep
 from reminders.outbox.preview import preview
-from tests.reminders.scenario import local, make_customer, make_invoice
+from tests.reminders.scenario import local, make_customer, make_invoice, run
 
 DUE = date(2026, 3, 20)  # a Friday
 
@@ -24,6 +25,23 @@ def test_preview_lists_the_coming_reminders_without_writing(tenant, customer):
     ]
     assert not Dispatch.objects.exists()
     assert Workflow.objects.filter(tenant=tenant).exists()
+
+
+def test_preview_of_a_paused_customer_resumes_the_day_after_the_pause(tenant, customer):
+    # Given: reminded of the courtesy step, the customer is paused until Wednesday the 25th,
+    # and a sweep on Monday left the invoice waiting
+    make_invoice(tenant, customer, "INV-1", DUE)
+    run(tenant, local("2026-03-17 10:00"))
+    customer.reminders_paused_until = date(2026, 3, 25)
+    customer.save()
+    sweep.sweep(tenant, local("2026-03-23 10:00"))
+
+    upcoming = preview(tenant, days=10, start=local("2026-03-23 10:00"))
+
+    assert [(p.on, p.item.slot.step.template_key) for p in upcoming] == [
+        (local("2026-03-26 10:00"), "due-today"),
+        (local("2026-03-27 10:00"), "overdue-polite"),
+    ]
 
 
 def test_preview_for_one_customer_lists_only_theirs(tenant, workflow):
