@@ -146,15 +146,14 @@ def amount(
     an error names the field ``where`` (default ``key``)."""
     where = where or key
     value = item.get(key)
-    if type(value) is not Decimal:  # most amounts arrive as Decimal and skip these
-        if value is None:
-            if required:
-                errors.add(index, where, "required", f"{key} is required.")
-                return BAD
-            return None
-        if not isinstance(value, Decimal | int) or isinstance(value, bool):
-            errors.add(index, where, "invalid_amount", f"{key} must be a decimal amount.")
+    if value is None:
+        if required:
+            errors.add(index, where, "required", f"{key} is required.")
             return BAD
+        return None
+    if not isinstance(value, Decimal | int) or isinstance(value, bool):
+        errors.add(index, where, "invalid_amount", f"{key} must be a decimal amount.")
+        return BAD
     try:
         return checked_amount(value, key, currency_code)
     except LedgerError as exc:
