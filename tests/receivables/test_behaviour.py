@@ -1,11 +1,14 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from receivables import ledger
 from receivables.behaviour import refresh_payment_habits
 from receivables.models import Customer
+from receivables.signals import customers_changed
 from receivables.tasks import refresh_tenant_habits
 from reminders.setup.segments import customers_matching
 
@@ -55,3 +58,31 @@ def test_a_full_refresh_clears_habits_of_customers_with_nothing_paid(tenant):
     refresh_payment_habits(tenant, today=date(2026, 11, 23))
     customer.refresh_from_db()
     assert customer.average_days_late is None and customer.share_paid_late is None
+
+
+def test_a_refresh_writes_and_announces_only_customers_whose_habits_changed(tenant, other_tenant):
+    late = Customer.objects.create(tenant=tenant, external_id="L", name="Late", currency="EUR")
+    Customer.objects.create(tenant=tenant, external_id="N", name="New", currency="EUR")
+    pay_late(tenant, late, "INV-1", 20)
+    theirs = Customer.objects.create(
+        tenant=other_tenant, external_id="L", name="Late", currency="EUR"
+    )
+    pay_late(other_tenant, theirs, "INV-1", 20)
+    heard = []
+
+    def listen(sender, tenant_id, customer_ids, **kwargs):
+        heard.append((tenant_id, customer_ids))
+
+    customers_changed.connect(listen)
+    try:
+        assert refresh_payment_habits(tenant) == [late.pk]
+        assert heard == [(tenant.pk, [late.pk])]
+        heard.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert refresh_payment_habits(tenant) == []
+    finally:
+        customers_changed.disconnect(listen)
+    assert heard == []
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    theirs.refresh_from_db()
+    assert theirs.average_days_late is None  # another tenant's customers are not touched

@@ -2,10 +2,12 @@
 is due."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from receivables import ledger
+from receivables.behaviour import refresh_payment_habits
 from receivables.models import Customer, Invoice
 from reminders.models import Dispatch, ReminderPosition, Segment, Tone, Workflow
 from reminders.outbox import positions, sweep
@@ -93,6 +95,47 @@ def test_editing_a_customer_moves_it_to_its_new_segment_at_the_next_sweep(tenant
     assert run(tenant, local("2026-03-17 10:00")) == []  # the default courtesy step is gone
     sent = run(tenant, local("2026-03-23 10:00"))
     assert [(d.workflow_id, d.template_key) for d in sent] == [(firm.pk, "overdue-firm")]
+
+
+def test_a_customer_who_starts_paying_late_moves_to_the_late_payers_segment(tenant, customer):
+    invoice = make_invoice(tenant, customer, "INV-1", DUE)
+    other = make_customer(tenant, "C-2")
+    theirs = make_invoice(tenant, other, "INV-2", DUE)
+    sweep.sweep(tenant, local("2026-03-10 10:00"))
+    firm = make_workflow(
+        tenant, [(1, "email", "overdue-firm", Tone.FIRM)], name="Firm", default=False
+    )
+    Segment.objects.create(
+        tenant=tenant,
+        name="Late payers",
+        priority=1,
+        workflow=firm,
+        rules=[{"field": "average_days_late", "op": "gte", "value": 5}],
+    )
+    assert refresh_payment_habits(tenant, today=date(2026, 3, 12)) == []
+    # An earlier invoice paid twenty days late
+    paid_late = make_invoice(tenant, customer, "INV-0", date(2026, 2, 1))
+    ledger.record_payment(
+        tenant,
+        customer,
+        amount="500.00",
+        received_on=date(2026, 2, 21),
+        splits=[ledger.Split(paid_late, Decimal("500.00"))],
+    )
+    sweep.sweep(tenant, local("2026-03-10 10:00"))
+    assert position(invoice) == (None, local("2026-03-17 00:00"))
+
+    assert refresh_payment_habits(tenant, today=date(2026, 3, 12)) == [customer.pk]
+
+    # Only the customer whose habits changed goes back to the next sweep, into the segment.
+    assert position(invoice) == (None, AT_NEXT_SWEEP)
+    assert position(theirs) == (None, local("2026-03-17 00:00"))
+    sent = run(tenant, local("2026-03-17 10:00"))
+    assert [(d.customer_id, d.template_key) for d in sent] == [(other.pk, "courtesy-before-due")]
+    sent = run(tenant, local("2026-03-23 10:00"))
+    assert [(d.customer_id, d.template_key) for d in sent if d.customer_id == customer.pk] == [
+        (customer.pk, "overdue-firm")
+    ]
 
 
 def test_invoices_written_without_signals_get_positions(tenant, customer, other_tenant):
