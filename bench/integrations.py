@@ -54,6 +54,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.database import prepare_database  # noqa: E402
 from kapittx.models import Tenant  # noqa: E402
 from kapittx.onboarding import create_tenant  # noqa: E402
 
@@ -96,16 +97,6 @@ WRITTEN = {
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def prepare_database() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
-    call_command("migrate", verbosity=0)
-    if Tenant.objects.exclude(slug__startswith="bench-").exists():
-        sys.exit("This database holds more than benchmark data; use a database of its own.")
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE kapittx_tenant CASCADE")
 
 
 def write_xero_export(path: Path, rows: int, rng: random.Random) -> None:

@@ -58,10 +58,10 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.mail import get_connection  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
+from bench.database import prepare_database  # noqa: E402
 from kapittx.models import Tenant  # noqa: E402
 from kapittx.onboarding import create_tenant  # noqa: E402
 from reminders.channels.registry import adapter_class  # noqa: E402
@@ -74,17 +74,6 @@ SEND_SAMPLE = 5000
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-def prepare_database() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
-    call_command("migrate", verbosity=0)
-    if Tenant.objects.exclude(slug__startswith="bench-").exists():
-        sys.exit("This database holds more than benchmark data; use a database of its own.")
-    with connection.cursor() as cursor:
-        # Reminders' lines hold no key the cascade follows.
-        cursor.execute("TRUNCATE kapittx_tenant, reminders_dispatchinvoice CASCADE")
 
 
 def copy(table: str, columns: list[str], rows) -> None:

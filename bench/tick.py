@@ -48,11 +48,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, models  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.database import prepare_database  # noqa: E402
 from kapittx.models import Tenant  # noqa: E402
 from kapittx.onboarding import create_tenant  # noqa: E402
 from reminders import tasks  # noqa: E402
@@ -74,15 +74,6 @@ def execute(sql: str, params: dict | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
-
-
-def prepare_database() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
-    call_command("migrate", verbosity=0)
-    if Tenant.objects.exclude(slug__startswith="bench-").exists():
-        sys.exit("This database holds more than benchmark data; use a database of its own.")
-    execute("TRUNCATE kapittx_tenant CASCADE")
 
 
 def clone(
