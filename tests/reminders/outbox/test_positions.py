@@ -23,6 +23,15 @@ def customer(tenant):
     return make_customer(tenant)
 
 
+def firm_segment(tenant, name: str, rule: dict) -> Workflow:
+    """A segment matching ``rule`` whose workflow has one firm step, a day after the due date."""
+    firm = make_workflow(
+        tenant, [(1, "email", "overdue-firm", Tone.FIRM)], name="Firm", default=False
+    )
+    Segment.objects.create(tenant=tenant, name=name, priority=1, workflow=firm, rules=[rule])
+    return firm
+
+
 def position(invoice: Invoice) -> tuple:
     row = ReminderPosition.objects.get(invoice=invoice)
     return row.reminded_offset, row.next_at
@@ -79,16 +88,7 @@ def test_a_partial_payment_sends_the_invoice_back_with_its_history(tenant, custo
 def test_editing_a_customer_moves_it_to_its_new_segment_at_the_next_sweep(tenant, customer):
     invoice = make_invoice(tenant, customer, "INV-1", DUE)
     sweep.sweep(tenant, local("2026-03-10 10:00"))
-    firm = make_workflow(
-        tenant, [(1, "email", "overdue-firm", Tone.FIRM)], name="Firm", default=False
-    )
-    Segment.objects.create(
-        tenant=tenant,
-        name="Austria",
-        priority=1,
-        workflow=firm,
-        rules=[{"field": "country", "op": "eq", "value": "AT"}],
-    )
+    firm = firm_segment(tenant, "Austria", {"field": "country", "op": "eq", "value": "AT"})
     customer.country = "AT"
     customer.save()
     assert position(invoice) == (None, AT_NEXT_SWEEP)
@@ -102,16 +102,7 @@ def test_a_customer_who_starts_paying_late_moves_to_the_late_payers_segment(tena
     other = make_customer(tenant, "C-2")
     theirs = make_invoice(tenant, other, "INV-2", DUE)
     sweep.sweep(tenant, local("2026-03-10 10:00"))
-    firm = make_workflow(
-        tenant, [(1, "email", "overdue-firm", Tone.FIRM)], name="Firm", default=False
-    )
-    Segment.objects.create(
-        tenant=tenant,
-        name="Late payers",
-        priority=1,
-        workflow=firm,
-        rules=[{"field": "average_days_late", "op": "gte", "value": 5}],
-    )
+    firm_segment(tenant, "Late payers", {"field": "average_days_late", "op": "gte", "value": 5})
     assert refresh_payment_habits(tenant, today=date(2026, 3, 12)) == []
     # An earlier invoice paid twenty days late
     paid_late = make_invoice(tenant, customer, "INV-0", date(2026, 2, 1))
