@@ -9,13 +9,7 @@ from integrations.outgoing.signing import secret_of
 from kapittx.events import publish, publish_many
 from tests.integrations.api.conftest import pointers, problem
 from tests.integrations.api.test_reference import schema
-
-ENDPOINTS = "/api/v1/webhook-endpoints/"
-NEW = {
-    "url": "https://hooks.example.com/kapittx",
-    "event_types": ["promise.made", "invoice.created"],
-    "description": "ERP sync",
-}
+from tests.integrations.api.test_webhook_endpoints import ENDPOINTS, NEW
 
 
 @pytest.fixture
