@@ -80,16 +80,6 @@ def _array(values: Sequence, encode: Callable[[object], str]) -> str:
     return "{" + ",".join(map(encode, values)) + "}"
 
 
-def _unnest(fields: list[models.Field], page: list[tuple]) -> tuple[str, list[str]]:
-    """Return ``unnest(%s::type[], …)`` over ``fields`` and one array per column of ``page``."""
-    types = [field.db_type(connection) for field in fields]
-    casts = ", ".join(f"%s::{db_type}[]" for db_type in types)
-    columns = zip(*page, strict=True)
-    return f"unnest({casts})", [
-        _array(column, _encoder(db_type)) for column, db_type in zip(columns, types, strict=True)
-    ]
-
-
 def _same_throughout(column: Sequence, db_type: str) -> bool:
     """Whether every value of ``column`` is its first (a JSON value only when empty, where
     equal values cannot differ in their JSON text)."""
@@ -194,9 +184,9 @@ def update_values(
         if connection.vendor == "postgresql":
             sets = ", ".join(f"{name} = v.{name}" for name in quoted[1:])
             for page in _pages(prepared):
-                source, params = _unnest(fields, page)
+                source, params = _rows_source(fields, page)
                 cursor.execute(
-                    f"UPDATE {table} SET {sets} FROM {source} AS v({', '.join(names)}) "
+                    f"UPDATE {table} SET {sets} FROM ({source}) AS v({', '.join(names)}) "
                     f"WHERE {table}.{quoted[0]} = v.kapittx_key",
                     params,
                 )
