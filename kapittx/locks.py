@@ -23,7 +23,7 @@ ORDER = (
 
 def lock_tenant(tenant_id: int) -> None:
     """Lock the tenant row: one sweep per tenant at a time."""
-    Tenant.objects.select_for_update().filter(pk=tenant_id).first()
+    list(Tenant.objects.select_for_update().filter(pk=tenant_id).order_by().values_list("pk"))
 
 
 def locked(rows: QuerySet, *, skip_locked: bool = False, of: tuple[str, ...] = ()) -> QuerySet:

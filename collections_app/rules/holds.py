@@ -66,7 +66,7 @@ def promised_dates(
     if customer_ids is not None:
         promises = promises.filter(customer_id__in=list(customer_ids))
     latest: dict[int, date] = {}
-    for customer_id, promised_on in promises.values_list("customer_id", "promised_on"):
+    for customer_id, promised_on in promises.order_by().values_list("customer_id", "promised_on"):
         if promised_on > latest.get(customer_id, date.min):
             latest[customer_id] = promised_on
     return latest
@@ -77,4 +77,4 @@ def disputed_invoices(tenant_id: int, invoice_ids: Collection[int] | None = None
     disputes = scoped(Dispute, tenant_id).filter(status=Dispute.Status.OPEN)
     if invoice_ids is not None:
         disputes = disputes.filter(invoice_id__in=list(invoice_ids))
-    return set(disputes.values_list("invoice_id", flat=True))
+    return set(disputes.order_by().values_list("invoice_id", flat=True))

@@ -145,6 +145,7 @@ def their_reminders(
                 | Q(created_at__gte=since)
                 | Q(sent_at__gte=since)
             )
+            .order_by()
             .values_list(
                 "customer_id", "key", "pk", "status", "channel", "step_id", "repeat", "sent_at"
             )

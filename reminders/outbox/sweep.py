@@ -44,7 +44,7 @@ from reminders.outbox.one_voice import (
 from reminders.outbox.planned import BATCH, Fold, Join, Plan, Planned
 from reminders.outbox.schedule import Position, Slot, position, slots
 from reminders.outbox.sweep_writes import apply
-from reminders.setup.segments import workflows_for
+from reminders.setup.segments import assigned_workflows
 
 #: Which customers a plan or preview is limited to: their ids, or a query of them.
 Customers = Collection[int] | QuerySet
@@ -100,9 +100,12 @@ def _candidates(
 
 
 def _timelines(tenant: Tenant) -> tuple[dict[int, list[Slot]], dict[int, Workflow]]:
-    workflows = {w.pk: w for w in scoped(Workflow, tenant)}
+    """Return the timeline of each workflow that has steps, and those workflows (one without
+    steps has nothing to send)."""
+    workflows: dict[int, Workflow] = {}
     steps: dict[int, list[Step]] = defaultdict(list)
-    for step in scoped(Step, tenant).filter(workflow__in=workflows.values()):
+    for step in scoped(Step, tenant).select_related("workflow").order_by():
+        workflows.setdefault(step.workflow_id, step.workflow)
         steps[step.workflow_id].append(step)
     return {pk: slots(w, steps[pk]) for pk, w in workflows.items()}, workflows
 
@@ -124,7 +127,8 @@ def plan(
     if not rows:
         return result
     timelines, workflows = _timelines(tenant)
-    workflow_of = workflows_for(tenant, {row[1] for row in rows})
+    default = next((pk for pk, w in workflows.items() if w.is_default), None)
+    workflow_of = assigned_workflows(tenant, {row[1] for row in rows})
     settings_row = ReminderSettings.objects.filter(tenant=tenant).first()
     window = send_window(settings_row)
     promised = holds.promised_dates(tenant.pk, now)
@@ -172,9 +176,9 @@ def plan(
                 resume = max(resume, hold.until)
             result.place(pk, (offset, start_of_day(resume, zone)), stored)
             continue
-        workflow_id = workflow_of.get(customer_id)
+        workflow_id = workflow_of.get(customer_id, default)
         zones[customer_id] = (zone, country or tenant.country)
-        if workflow_id is None:
+        if workflow_id not in timelines:
             result.place(pk, (offset, None), stored)
             continue
         known_since = arrived.get((created_at, zone))

@@ -7,7 +7,7 @@ from operator import itemgetter
 
 from django.utils import timezone
 
-from kapittx.bulk import insert_ignoring_conflicts, update_values, upsert
+from kapittx.bulk import insert_ignoring_conflicts, update_values
 from kapittx.locks import locked
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
@@ -61,7 +61,7 @@ def apply(plan_: Plan) -> None:
     lines.sort(key=itemgetter(2))
     insert_ignoring_conflicts(DispatchInvoice, LINE_COLUMNS, lines)
     _fold(tenant, plan_.folds, found)
-    _save_positions(tenant, plan_)
+    _save_positions(plan_)
 
 
 def _still_planned(tenant: Tenant, ids: list[int]) -> dict[int, tuple]:
@@ -127,6 +127,7 @@ def _find(tenant: Tenant, keys: list[str]) -> dict[str, tuple[int, str]]:
             (key, (pk, status))
             for key, pk, status in scoped(Dispatch, tenant)
             .filter(key__in=keys[start : start + BATCH])
+            .order_by()
             .values_list("key", "pk", "status")
         )
     return found
@@ -180,6 +181,7 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
         listing.update(
             scoped(DispatchInvoice, tenant)
             .filter(invoice_id__among=ordered[start : start + BATCH])
+            .order_by()
             .values_list("dispatch_id", flat=True)
         )
     listing_ids = sorted(listing)
@@ -189,6 +191,7 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
             pk
             for pk, key in scoped(Dispatch, tenant)
             .filter(pk__among=listing_ids[start : start + BATCH], status=DispatchStatus.PLANNED)
+            .order_by()
             .values_list("pk", "key")
             if key not in new_keys and MANUAL_KEY not in key and pk not in joined
         )
@@ -199,6 +202,7 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
         for dispatch_id, invoice_id in (
             scoped(DispatchInvoice, tenant)
             .filter(dispatch_id__among=candidates[start : start + BATCH])
+            .order_by()
             .values_list("dispatch_id", "invoice_id")
         ):
             invoices_of[dispatch_id].add(invoice_id)
@@ -212,9 +216,11 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
         )
 
 
-def _save_positions(tenant: Tenant, plan_: Plan) -> None:
-    upsert(
+def _save_positions(plan_: Plan) -> None:
+    """Move the swept invoices' positions on. Each was read by the plan; one whose invoice
+    was deleted since is gone and stays gone."""
+    update_values(
         ReminderPosition,
-        ["invoice", "tenant", "reminded_offset", "next_at"],
-        ((pk, tenant.pk, *plan_.positions[pk]) for pk in sorted(plan_.changed)),
+        ["reminded_offset", "next_at"],
+        ((pk, *plan_.positions[pk]) for pk in sorted(plan_.changed)),
     )

@@ -149,12 +149,14 @@ def segment_members(segment: Segment) -> QuerySet[Customer]:
     return members
 
 
-def workflows_for(tenant: Tenant, customer_ids: Iterable[int]) -> dict[int, int | None]:
-    """Return ``{customer_id: workflow_id}`` for the given customers (None: no workflow)."""
+def assigned_workflows(tenant: Tenant, customer_ids: Iterable[int]) -> dict[int, int]:
+    """Return ``{customer_id: workflow_id}`` for those of the given customers pinned to a
+    workflow or matched by a segment; the others follow the default workflow."""
     wanted = set(customer_ids)
-    result: dict[int, int | None] = dict(
+    result: dict[int, int] = dict(
         scoped(PinnedWorkflow, tenant)
         .filter(customer_id__among=wanted)
+        .order_by()
         .values_list("customer_id", "workflow_id")
     )
     for segment in scoped(Segment, tenant).order_by("priority", "pk"):
@@ -166,8 +168,14 @@ def workflows_for(tenant: Tenant, customer_ids: Iterable[int]) -> dict[int, int 
             continue
         matched = customers_matching(tenant, segment.rules).filter(pk__among=open_ids)
         result.update(dict.fromkeys(matched.values_list("pk", flat=True), segment.workflow_id))
+    return result
+
+
+def workflows_for(tenant: Tenant, customer_ids: Iterable[int]) -> dict[int, int | None]:
+    """Return ``{customer_id: workflow_id}`` for the given customers (None: no workflow)."""
     default = scoped(Workflow, tenant).filter(is_default=True).values_list("pk", flat=True).first()
-    result.update(dict.fromkeys(wanted - result.keys(), default))
+    result: dict[int, int | None] = dict.fromkeys(customer_ids, default)
+    result.update(assigned_workflows(tenant, result))
     return result
 
 
