@@ -123,18 +123,29 @@ def speak(due: list[Due], waiting: Iterable[Slot]) -> Voice:
     return voice
 
 
+@dataclass
+class Theirs:
+    """What the outbox already holds for the customers a sweep speaks to."""
+
+    #: Each customer's reminders that matter for today's voice.
+    voices: dict[int, list[Existing]] = field(default_factory=dict)
+    #: Every one of their reminders still planned, per-invoice ones too: id → key.
+    planned: dict[int, str] = field(default_factory=dict)
+
+
 def their_reminders(
     tenant_id: int,
     customer_ids: Collection[int],
     now: datetime,
     slot_of: dict[tuple[int, int], Slot],
     batch: int = 5000,
-) -> dict[int, list[Existing]]:
+) -> Theirs:
     """Return each customer's reminders that matter for today's voice: those waiting or under
-    way, and those sent or created lately. ``slot_of`` finds a slot by (step id, repeat);
-    reminders of per-invoice workflows are not a customer's voice and are left out."""
+    way, and those sent or created lately; and every reminder of theirs still planned.
+    ``slot_of`` finds a slot by (step id, repeat); reminders of per-invoice workflows are not
+    a customer's voice and are left out of the voices."""
     since = now - LOOK_BACK
-    found: dict[int, list[Existing]] = {}
+    theirs = Theirs()
     ordered = sorted(customer_ids)
     for start in range(0, len(ordered), batch):
         rows = (
@@ -151,13 +162,15 @@ def their_reminders(
             )
         )
         for customer_id, key, pk, status, channel, step_id, repeat, sent_at in rows:
+            if status == S.PLANNED:
+                theirs.planned[pk] = key
             if PER_INVOICE_KEY.match(key):
                 continue
             slot = None if MANUAL_KEY in key else slot_of.get((step_id, repeat))
-            found.setdefault(customer_id, []).append(
+            theirs.voices.setdefault(customer_id, []).append(
                 Existing(pk, key, status, channel, slot, sent_at)
             )
-    return found
+    return theirs
 
 
 def companions(tenant_id: int, dispatches: list[Dispatch]) -> dict[int, set[int]]:

@@ -62,6 +62,8 @@ class Plan:
     positions: dict[int, tuple[int | None, datetime | None]] = field(default_factory=dict)
     changed: set[int] = field(default_factory=set)  # positions that differ from the stored
     stored: dict[int, tuple] = field(default_factory=dict)  # positions as they were
+    # reminders still planned before this sweep for the customers it speaks to: id → key
+    planned_before: dict[int, str] = field(default_factory=dict)
 
     def place(self, invoice_id: int, where: tuple, stored: tuple | None) -> None:
         self.positions[invoice_id] = where

@@ -85,7 +85,8 @@ def _claim(tenant_id: int, dispatch_ids: Sequence[int], now: datetime) -> list[D
 
 def _open_invoices(tenant_id: int, dispatches: list[Dispatch]) -> dict[int, list[Invoice]]:
     """Return the invoices each dispatch's message is about — its own and those of the
-    day's other reminders it speaks with — still owed and not disputed, oldest due first."""
+    day's other reminders it speaks with — still owed, not disputed and still its customer's
+    (an invoice moved to another customer is no business of this one), oldest due first."""
     speaks_for = companions(tenant_id, dispatches)
     of_dispatch: dict[int, set[int]] = {}
     for dispatch_id, invoice_id in (
@@ -107,10 +108,12 @@ def _open_invoices(tenant_id: int, dispatches: list[Dispatch]) -> dict[int, list
         invoice.pk: invoice
         for invoice in scoped(Invoice, tenant_id).open().filter(pk__in=wanted - disputed)
     }
+    customer_of = {dispatch.pk: dispatch.customer_id for dispatch in dispatches}
     result: dict[int, list[Invoice]] = {}
     for dispatch_id, invoice_id in lines:
-        if invoice_id in invoices:
-            result.setdefault(dispatch_id, []).append(invoices[invoice_id])
+        invoice = invoices.get(invoice_id)
+        if invoice is not None and invoice.customer_id == customer_of[dispatch_id]:
+            result.setdefault(dispatch_id, []).append(invoice)
     for found in result.values():
         found.sort(key=lambda i: (i.due_date, i.number))
     return result

@@ -35,6 +35,7 @@ from reminders.outbox.gate import send_window
 from reminders.outbox.one_voice import (
     Due,
     Existing,
+    Theirs,
     compact,
     day_key,
     speak,
@@ -247,14 +248,14 @@ def plan(
 
     # What the customers' reminders already are (a preview plans afresh).
     slot_of = {(s.step.pk, s.repeat): s for timeline in timelines.values() for s in timeline}
+    speaking = {cid for cid, _day in days} | {cid for cid, _day, _due in alone}
     existing = (
-        {}
-        if reminded is not None
-        else their_reminders(tenant.pk, {cid for cid, _day in days}, now, slot_of)
+        Theirs() if reminded is not None else their_reminders(tenant.pk, speaking, now, slot_of)
     )
+    result.planned_before = existing.planned
     spoke: set[tuple[int, date]] = set()
     for (customer_id, today), dues in days.items():
-        theirs = existing.get(customer_id, [])
+        theirs = existing.voices.get(customer_id, [])
         zone = zones[customer_id][0]
         if any(e.spoke_on(today, zone) for e in theirs):
             # The customer heard from us today: what fell due since waits for tomorrow.

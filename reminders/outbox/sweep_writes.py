@@ -169,39 +169,22 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
     those a member sent by hand)."""
     moved = {invoice_id for item in plan_.due for invoice_id in item.invoice_ids}
     moved.update(line[0] for join in plan_.joins for line in join.lines)
-    if not moved or not scoped(Dispatch, tenant).filter(status=DispatchStatus.PLANNED).exists():
+    if not moved:
         return
     new_keys = {item.key for item in plan_.reminders}
     joined = {join.dispatch_id for join in plan_.joins}
-    # The pending reminders that list a moved invoice, each read by its own key: a join of
-    # freshly written lines and dispatches can mislead the planner into scanning them all.
-    ordered = sorted(moved)
-    listing: set[int] = set()
-    for start in range(0, len(ordered), BATCH):
-        listing.update(
-            scoped(DispatchInvoice, tenant)
-            .filter(invoice_id__among=ordered[start : start + BATCH])
-            .order_by()
-            .values_list("dispatch_id", flat=True)
-        )
-    listing_ids = sorted(listing)
-    pending: set[int] = set()
-    for start in range(0, len(listing_ids), BATCH):
-        pending.update(
-            pk
-            for pk, key in scoped(Dispatch, tenant)
-            .filter(pk__among=listing_ids[start : start + BATCH], status=DispatchStatus.PLANNED)
-            .order_by()
-            .values_list("pk", "key")
-            if key not in new_keys and MANUAL_KEY not in key and pk not in joined
-        )
-    # … and every invoice each of them lists.
-    candidates = sorted(pending)
+    # A reminder lists invoices of its own customer only, so the pending reminders that may
+    # list a moved invoice are among those the plan found still planned for its customers.
+    pending = sorted(
+        pk
+        for pk, key in plan_.planned_before.items()
+        if key not in new_keys and MANUAL_KEY not in key and pk not in joined
+    )
     invoices_of: dict[int, set[int]] = defaultdict(set)
-    for start in range(0, len(candidates), BATCH):
+    for start in range(0, len(pending), BATCH):
         for dispatch_id, invoice_id in (
             scoped(DispatchInvoice, tenant)
-            .filter(dispatch_id__among=candidates[start : start + BATCH])
+            .filter(dispatch_id__among=pending[start : start + BATCH])
             .order_by()
             .values_list("dispatch_id", "invoice_id")
         ):

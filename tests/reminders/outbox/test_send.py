@@ -7,7 +7,7 @@ from decimal import Decimal
 from receivables import ledger
 from reminders.models import Dispatch, DispatchStatus, Tone
 from reminders.outbox import release, send, sweep
-from tests.reminders.scenario import local, make_invoice, run
+from tests.reminders.scenario import local, make_customer, make_invoice, run
 
 DUE = date(2026, 3, 20)  # a Friday
 
@@ -53,3 +53,19 @@ def test_sweeping_twice_and_delivering_twice_sends_once(tenant, customer):
     assert send.deliver_many(tenant.pk, [dispatch.pk]) == {dispatch.pk: "not claimed"}
     dispatch.refresh_from_db()
     assert (dispatch.status, dispatch.attempts) == (DispatchStatus.SENT, 1)
+
+
+def test_an_invoice_moved_to_another_customer_is_left_out_of_the_first_ones_reminder(
+    tenant, customer
+):
+    invoice = make_invoice(tenant, customer, "INV-1", DUE)
+    now = local("2026-03-17 10:00")
+    sweep.sweep(tenant, now)
+    dispatch = Dispatch.objects.get(tenant=tenant)
+    invoice.customer = make_customer(tenant, "C-2")
+    invoice.save(update_fields=["customer"])
+    release.release(tenant, now, [].extend)
+
+    assert send.deliver_many(tenant.pk, [dispatch.pk]) == {dispatch.pk: "cancelled"}
+    dispatch.refresh_from_db()
+    assert (dispatch.reason, dispatch.body_text) == ("nothing left to pay", "")

@@ -237,3 +237,26 @@ def test_paused_customer_resumes_after_the_pause(tenant, customer):
     for day in range(17, 26):
         assert run(tenant, local(f"2026-03-{day} 10:00")) == []
     assert [d.template_key for d in run(tenant, local("2026-03-26 10:00"))] == ["due-today"]
+
+
+def test_a_waiting_reminder_whose_invoice_moved_on_is_overtaken_and_the_others_wait(tenant):
+    steps = [
+        (0, "email", "due-today", Tone.COURTESY),
+        (1, "email", "overdue-polite", Tone.REMINDER),
+    ]
+    workflow = make_workflow(tenant, steps, name="Per invoice", per_invoice=True)
+    workflow.steps.filter(offset_days=1).update(min_amount=Decimal("100.00"))
+    customer = make_customer(tenant)
+    moving = make_invoice(tenant, customer, "INV-1", DUE)
+    small = make_invoice(tenant, customer, "INV-2", DUE, "50.00")
+    # Before the send window opens each morning: nothing leaves in between.
+    sweep.sweep(tenant, local("2026-03-20 07:00"))
+    sweep.sweep(tenant, local("2026-03-21 07:00"))
+
+    rows = Dispatch.objects.filter(tenant=tenant)
+    found = {(d.lines.get().invoice_id, d.template_key): (d.status, d.reason) for d in rows}
+    assert found == {
+        (moving.pk, "due-today"): (DispatchStatus.SKIPPED, "overtaken by a later step"),
+        (moving.pk, "overdue-polite"): (DispatchStatus.PLANNED, ""),
+        (small.pk, "due-today"): (DispatchStatus.PLANNED, ""),
+    }
