@@ -173,8 +173,9 @@ def _supersede(tenant: Tenant, plan_: Plan) -> None:
         return
     new_keys = {item.key for item in plan_.reminders}
     joined = {join.dispatch_id for join in plan_.joins}
-    # A reminder lists invoices of its own customer only, so the pending reminders that may
-    # list a moved invoice are among those the plan found still planned for its customers.
+    # A reminder speaks only of its own customer's invoices (one moved to another customer
+    # since is left out when it is sent), so the pending reminders that may list a moved
+    # invoice are among those the plan found still planned for the customers it speaks to.
     pending = sorted(
         pk
         for pk, key in plan_.planned_before.items()
