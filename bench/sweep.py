@@ -18,10 +18,11 @@ one per CPU by default; ``--workers 1`` times a single process).
 - The next day's tick: the same book a day later, after the cold sweep. Its floor selects
   the open invoices that reach a step, or a repeat of the last step, on that day.
 
-Each is timed on a settled database, as autovacuum leaves it minutes after the writes
-before it: the loaded book and its positions, then the tables the cold sweep rewrote, are
-vacuumed and analyzed first (not timed). Otherwise the timing would include autovacuum
-working through millions of fresh rows on the same few CPUs, more or less of it by chance.
+Each is timed on a settled database, as autovacuum and the checkpointer leave it minutes
+after the writes before it: the loaded book and its positions, then the tables the cold
+sweep rewrote, are vacuumed and analyzed and a checkpoint is taken first (not timed).
+Otherwise the timing would include autovacuum working through millions of fresh rows, or a
+checkpoint flushing them, on the same few CPUs and disk, more or less of it by chance.
 
 After the cold sweep, a third figure: the time hand-written SQL takes only to write the rows
 that sweep wrote (``write_floor_s``), which bounds from below what any sweep writing them
@@ -281,10 +282,13 @@ WHERE i.tenant_id = ANY(%(tenants)s) AND i.status IN ('open', 'partially_paid')
 
 
 def settle(tables: list[str]) -> None:
-    """Vacuum and analyze ``tables``, as autovacuum does soon after they are written."""
+    """Vacuum and analyze ``tables``, as autovacuum does soon after they are written, and
+    write out the pages they dirtied, as the checkpointer does: a checkpoint falling during
+    a timed step would otherwise charge it with flushing what an earlier one wrote."""
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"VACUUM ANALYZE {table}")
+        cursor.execute("CHECKPOINT")
 
 
 def floor(tenants: list[Tenant], today: date, sql: str = FLOOR_SQL) -> tuple[float, int]:
