@@ -468,7 +468,9 @@ def sweep_all(tenants: list[Tenant], now: datetime, workers: int) -> tuple[float
     connections.close_all()
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        counts = pool.starmap(_sweep_one, [(tenant.pk, now) for tenant in tenants])
+        # One tenant at a time per process, as workers take the tick's tasks (prefetch 1):
+        # handed out in chunks, one process could sit idle while the other ends its last.
+        counts = pool.starmap(_sweep_one, [(tenant.pk, now) for tenant in tenants], chunksize=1)
     elapsed = time.perf_counter() - started
     return elapsed, sum(c[0] for c in counts), sum(c[1] for c in counts)
 
