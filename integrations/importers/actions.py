@@ -33,6 +33,7 @@ from integrations.importers.presets import (
 from integrations.importers.reading import Sheet, read_file
 from integrations.importers.report import FileRefused, Report, RowError
 from integrations.importers.values import Values
+from kapittx import cycle_collector
 from kapittx.models import Tenant
 from receivables.upsert import (
     Refused,
@@ -130,6 +131,7 @@ def prepare(data: bytes, options: Options, tenant: Tenant, *, nrows: int | None 
     )
 
 
+@cycle_collector.paused()
 def run_import(
     tenant: Tenant,
     data: bytes,

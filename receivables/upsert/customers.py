@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from kapittx import bulk
+from kapittx import bulk, cycle_collector
 from kapittx.bulk import update_values
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
@@ -33,6 +33,7 @@ FIELDS = {
 CONTACT_FIELDS = ("name", "email", "phone", "whatsapp", "role")
 
 
+@cycle_collector.paused()
 def upsert_customers(
     tenant: Tenant,
     items: Sequence[dict],

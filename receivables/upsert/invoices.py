@@ -14,7 +14,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from kapittx import bulk, events
+from kapittx import bulk, cycle_collector, events
 from kapittx.localtime import local_today
 from kapittx.models import Tenant
 from receivables.balances import LedgerError, derive, refresh_many
@@ -70,6 +70,7 @@ class Plan:
     notes: list = field(default_factory=list)
 
 
+@cycle_collector.paused()
 def upsert_invoices(
     tenant: Tenant,
     items: Sequence[dict],

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from kapittx import bulk, events
+from kapittx import bulk, cycle_collector, events
 from kapittx.bulk import update_values
 from kapittx.locks import locked
 from kapittx.models import Tenant
@@ -43,6 +43,7 @@ class Plan:
     customer: Customer | None = None
 
 
+@cycle_collector.paused()
 def upsert_payments(
     tenant: Tenant,
     items: Sequence[dict],

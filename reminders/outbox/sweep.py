@@ -11,11 +11,9 @@ invoice's new position. ``sweep`` does both under a per-tenant lock; the preview
 (``reminders.outbox.preview``) runs ``plan`` on a simulated clock.
 """
 
-import gc
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -25,6 +23,7 @@ from django.utils import timezone
 
 from collections_app.rules import holds
 from collections_app.rules.windows import next_allowed
+from kapittx import cycle_collector
 from kapittx.localtime import local_today, start_of_day
 from kapittx.locks import lock_tenant
 from kapittx.models import Tenant
@@ -293,30 +292,13 @@ def sweep(tenant: Tenant, now: datetime | None = None, *, dry_run: bool = False)
     now = now or timezone.now()
     if dry_run:
         return plan(tenant, now)
-    with transaction.atomic(), _collector_paused():
+    with transaction.atomic(), cycle_collector.paused():
         # One sweep per tenant at a time: a second one waits here and then sees the first's
         # positions, so a sweep straddling local midnight cannot plan a step twice.
         lock_tenant(tenant.pk)
         result = plan(tenant, now)
         apply(result)
     return result
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for the length of a sweep.
-
-    A cold sweep builds a few small tuples per invoice, all alive until it ends; every few
-    hundred new ones the collector would walk them all again, for about a third of the
-    planning's time. They form no cycles; whatever else does is collected afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _speak_for_the_day(
