@@ -336,3 +336,32 @@ class Allocation(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.amount.normalize():f} to {self.invoice_id}"
+
+
+class HabitsRefresh(models.Model):
+    """When a tenant's customer payment habits may next change (``receivables.behaviour``).
+
+    ``due_at`` is now once an invoice of the tenant changed (paid, reopened, re-dated,
+    moved, deleted), else the start of the day its oldest counted payment leaves the habits'
+    window; None when neither can happen. The hourly refresh reads only the tenants whose
+    moment has come, through the one index of this narrow table: a tenant whose books did
+    not move costs it nothing.
+    """
+
+    tenant = models.OneToOneField(
+        "kapittx.Tenant", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["tenant"]
+        indexes = [
+            models.Index(
+                fields=["due_at", "tenant"],
+                condition=Q(due_at__isnull=False),
+                name="habits_refresh_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: habits due {self.due_at}"

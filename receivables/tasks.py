@@ -1,16 +1,17 @@
 """Periodic receivables work. Every task takes the tenant's id."""
 
 from celery import shared_task
+from django.utils import timezone
 
-from kapittx.models import Tenant
 from kapittx.tenancy import tenant_for_task
-from receivables.behaviour import refresh_payment_habits
+from receivables.behaviour import habits_due, refresh_payment_habits
 
 
 @shared_task(name="receivables.refresh_habits", ignore_result=True)
 def refresh_habits() -> int:
-    """Refresh every tenant's customer payment habits, one task per tenant."""
-    ids = list(Tenant.objects.values_list("pk", flat=True))
+    """Refresh the payment habits of the tenants whose habits may have changed, one task
+    each; a tenant whose books did not move gets none."""
+    ids = habits_due(timezone.now())
     for tenant_id in ids:
         refresh_tenant_habits.delay(tenant_id)
     return len(ids)

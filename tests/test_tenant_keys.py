@@ -19,6 +19,8 @@ INDEXES_NOT_LED_BY_TENANT = {
     "dispatch_planned_due": "the tick finds the tenants with reminders to release",
     "dispatch_queued_due": "the tick finds the tenants with queued reminders nobody took",
     "webhook_delivery_due": "the webhook tick finds the tenants with deliveries due",
+    "habits_refresh_due": "the hourly refresh finds the tenants whose payment habits may have "
+    "changed",
 }
 #: Unique keys not led by the tenant, as (model, field), and why.
 UNIQUE_NOT_LED_BY_TENANT = {

@@ -5,11 +5,11 @@ bring it back sooner when a hold is lifted early."""
 
 from collections.abc import Collection
 
-from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from collections_app.models import Dispute, PromiseToPay
+from kapittx.deletions import deleted_itself
 from kapittx.models import Tenant
 from receivables import signals
 from receivables.models import OPEN_STATUSES, Customer, Invoice
@@ -70,7 +70,7 @@ def place_closed_dispute(sender: type[Dispute], instance: Dispute, raw: bool, **
 @receiver(post_delete, sender=Dispute, dispatch_uid="reminders.place_deleted_dispute")
 def place_deleted_dispute(sender: type[Dispute], instance: Dispute, origin=None, **kwargs):
     """An invoice whose dispute is deleted is placed again by the next sweep."""
-    if _deleted_itself(origin, Dispute):
+    if deleted_itself(origin, Dispute):
         positions.look_again_for_invoices(instance.tenant_id, [instance.invoice_id])
 
 
@@ -95,17 +95,5 @@ def place_unpromised_customer(
     sender: type[PromiseToPay], instance: PromiseToPay, origin=None, **kwargs
 ):
     """A customer whose promise is deleted has their open invoices placed by the next sweep."""
-    if _deleted_itself(origin, PromiseToPay):
+    if deleted_itself(origin, PromiseToPay):
         positions.look_again_for_customer(instance.tenant_id, instance.customer_id)
-
-
-def _deleted_itself(origin: Model | QuerySet | None, model: type[Model]) -> bool:
-    """Return whether a deletion began with ``model`` rows themselves.
-
-    Rows deleted along with their invoice, customer or tenant take those invoices'
-    positions with them: nothing is left to place, and a tenant's deletion spends no
-    update per row on it.
-    """
-    if isinstance(origin, QuerySet):
-        return origin.model is model
-    return isinstance(origin, model)
