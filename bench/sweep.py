@@ -11,7 +11,9 @@ product's hourly ``place_missing`` then gives each invoice its position (timed a
 Two sweeps are timed over all tenants, each against a floor: one hand-written SQL statement
 that selects the same due set from the invoices and workflow steps alone. Tenants are swept
 as the tick sweeps them, one sweep per tenant spread over worker processes (``--workers``,
-one per CPU by default; ``--workers 1`` times a single process).
+one per CPU by default; ``--workers 1`` times a single process). The processes are started,
+connected and warmed by planning one sweep before the first timed step, as the product's
+long-lived workers are when a tick hands them its sweeps.
 
 - The cold sweep: every invoice still to be placed on its workflow, as after an import or a
   workflow change. Its floor selects each open invoice's latest step whose day has come.
@@ -41,7 +43,6 @@ The last line printed is one JSON object with the figures; ``sweep_s``, ``floor_
 import argparse
 import io
 import json
-import multiprocessing
 import os
 import random
 import sys
@@ -59,10 +60,11 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.mail import get_connection  # noqa: E402
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
-from bench.database import prepare_database  # noqa: E402
+from bench.database import prepare_database, settle  # noqa: E402
+from bench.workers import start_workers  # noqa: E402
 from kapittx.models import Tenant  # noqa: E402
 from kapittx.onboarding import create_tenant  # noqa: E402
 from reminders.channels.registry import adapter_class  # noqa: E402
@@ -281,16 +283,6 @@ WHERE i.tenant_id = ANY(%(tenants)s) AND i.status IN ('open', 'partially_paid')
 """
 
 
-def settle(tables: list[str]) -> None:
-    """Vacuum and analyze ``tables``, as autovacuum does soon after they are written, and
-    write out the pages they dirtied, as the checkpointer does: a checkpoint falling during
-    a timed step would otherwise charge it with flushing what an earlier one wrote."""
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"VACUUM ANALYZE {table}")
-        cursor.execute("CHECKPOINT")
-
-
 def floor(tenants: list[Tenant], today: date, sql: str = FLOOR_SQL) -> tuple[float, int]:
     with connection.cursor() as cursor:
         started = time.perf_counter()
@@ -461,16 +453,18 @@ def _sweep_one(tenant_id: int, now: datetime) -> tuple[int, int]:
     return len(result.due), sum(len(item.invoice_ids) for item in result.due)
 
 
-def sweep_all(tenants: list[Tenant], now: datetime, workers: int) -> tuple[float, int, int]:
-    """Sweep every tenant as the tick does — one sweep per tenant, spread over ``workers``
-    worker processes — and return (seconds, reminders, invoices in them)."""
-    # Each process opens its own connection; none may inherit the parent's.
-    connections.close_all()
+def _warm(tenant_id: int, now: datetime) -> None:
+    """Fill a worker process's caches by planning a sweep (read only, nothing written)."""
+    sweep.sweep(Tenant.objects.get(pk=tenant_id), now, dry_run=True)
+
+
+def sweep_all(pool, tenants: list[Tenant], now: datetime) -> tuple[float, int, int]:
+    """Sweep every tenant as the tick does — one sweep per tenant, spread over the worker
+    processes of ``pool`` — and return (seconds, reminders, invoices in them)."""
     started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        # One tenant at a time per process, as workers take the tick's tasks (prefetch 1):
-        # handed out in chunks, one process could sit idle while the other ends its last.
-        counts = pool.starmap(_sweep_one, [(tenant.pk, now) for tenant in tenants], chunksize=1)
+    # One tenant at a time per process, as workers take the tick's tasks (prefetch 1):
+    # handed out in chunks, one process could sit idle while the other ends its last.
+    counts = pool.starmap(_sweep_one, [(tenant.pk, now) for tenant in tenants], chunksize=1)
     elapsed = time.perf_counter() - started
     return elapsed, sum(c[0] for c in counts), sum(c[1] for c in counts)
 
@@ -568,7 +562,8 @@ def main() -> None:
     settle(["receivables_customer", "receivables_contact", "receivables_invoice", *SWEEP_TABLES])
     floor_s, floor_rows = floor(tenants, today)
     log(f"floor: hand-written SQL selects {floor_rows:,} due invoices in {floor_s:.2f} s")
-    sweep_s, planned, invoices_due = sweep_all(tenants, now, args.workers)
+    pool = start_workers(args.workers, _warm, tenants[0].pk, now)
+    sweep_s, planned, invoices_due = sweep_all(pool, tenants, now)
     log(
         f"cold sweep: {planned:,} reminders for {invoices_due:,} invoices in {sweep_s:.2f} s "
         f"({args.workers} worker processes)"
@@ -578,7 +573,7 @@ def main() -> None:
         f"write floor: hand-written SQL inserts the {written:,} rows the cold sweep wrote "
         f"in {written_s:.2f} s (one process)"
     )
-    second_s, again, _ = sweep_all(tenants, now, args.workers)
+    second_s, again, _ = sweep_all(pool, tenants, now)
     log(f"second sweep at the same moment: {again:,} new reminders in {second_s:.2f} s")
     tomorrow = now + timedelta(days=1)
     settle(SWEEP_TABLES)
@@ -588,7 +583,9 @@ def main() -> None:
         f"next day's floor: hand-written SQL selects {tick_rows:,} invoices reaching a step "
         f"in {tick_floor_s:.2f} s"
     )
-    tick_s, tick_planned, tick_invoices = sweep_all(tenants, tomorrow, args.workers)
+    tick_s, tick_planned, tick_invoices = sweep_all(pool, tenants, tomorrow)
+    pool.close()
+    pool.join()
     log(
         f"next day's tick: {tick_planned:,} reminders for {tick_invoices:,} invoices "
         f"in {tick_s:.2f} s"

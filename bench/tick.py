@@ -29,7 +29,6 @@ Figures (the last line printed is one JSON object with them):
 
 import argparse
 import json
-import multiprocessing
 import os
 import statistics
 import sys
@@ -48,11 +47,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, connections, models  # noqa: E402
+from django.db import connection, models  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.database import prepare_database  # noqa: E402
+from bench.workers import start_workers  # noqa: E402
 from kapittx.models import Tenant  # noqa: E402
 from kapittx.onboarding import create_tenant  # noqa: E402
 from reminders import tasks  # noqa: E402
@@ -311,10 +311,7 @@ def main() -> None:
     if args.explain:
         log(explain())
     idle = sorted(set(Tenant.objects.values_list("pk", flat=True)) - set(chosen))
-    # Each worker process opens its own connection; none may inherit this one.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(args.workers, initializer=_warm, initargs=(idle[0],)) as pool:
+    with start_workers(args.workers, _warm, idle[0]) as pool:
         tick_s, each, tick_queries = run_tick(pool)
         log(
             f"tick: {len(each)} sweeps in {tick_s:.2f} s on {args.workers} worker processes, "
