@@ -9,17 +9,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from celery.signals import task_prerun
 from django.db import connection
 from django.utils import timezone
 
-from kapittx.celery import app
 from kapittx.localtime import start_of_day
 from receivables import behaviour, ledger
 from receivables.behaviour import habits_due, refresh_payment_habits
 from receivables.models import Customer, HabitsRefresh, Invoice
 from receivables.tasks import refresh_habits
 from receivables.upsert import upsert_payments
+from tests.eager_tasks import run_at_once
 from tests.receivables.test_behaviour import pay_late
 
 
@@ -27,17 +26,8 @@ from tests.receivables.test_behaviour import pay_late
 def refreshed():
     """Run the refreshes the hourly task starts at once, as a worker would; list their
     tenants."""
-    tenants: list[int] = []
-
-    def record(sender=None, task=None, args=(), **kwargs):
-        if task is not None and task.name == "receivables.refresh_tenant_habits":
-            tenants.append(args[0])
-
-    task_prerun.connect(record, weak=False)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield tenants
-    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
-    task_prerun.disconnect(record)
+    with run_at_once("receivables.refresh_tenant_habits") as tenants:
+        yield tenants
 
 
 def customer_of(tenant, key: str = "L") -> Customer:

@@ -4,22 +4,12 @@ hourly habits refresh (0009), which sets the day its habits next change."""
 from datetime import date
 
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations import latest, migrate
 
 BEFORE = [("receivables", "0008_sync_fields")]
 AFTER = [("receivables", "0009_habits_refresh")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def test_tenants_with_paid_invoices_are_refreshed_first_and_the_step_reverses(

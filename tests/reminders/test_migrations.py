@@ -1,25 +1,12 @@
 """The migrations' data steps: Twilio's account SID copied in clear out of the accounts stored
 before (0011), and back again."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 from reminders.channels.encryption import encrypt
+from tests.migrations import latest, migrate
 
 BEFORE = [("reminders", "0010_dispatch_voice")]
 AFTER = [("reminders", "0011_provider_account_sid")]
 SID = "AC" + "e" * 32
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def test_the_sid_of_each_stored_twilio_account_is_copied_and_the_step_reverses(

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 import redis
-from celery.signals import task_prerun
 from django.utils import timezone
 
 from collections_app.models import Dispute
@@ -24,6 +23,7 @@ from reminders.outbox import sweep
 from reminders.outbox.reconcile import LEASE
 from reminders.outbox.release import REQUEUE_AFTER
 from reminders.tasks import all_queues, tick
+from tests.eager_tasks import run_at_once
 from tests.reminders import fakes
 from tests.reminders.scenario import make_customer, make_workflow
 from tests.workers import start_worker, stop
@@ -35,17 +35,8 @@ ZONE = "Europe/Berlin"  # the tenant's, and so its customers'
 @pytest.fixture
 def swept():
     """Run the sweeps a tick starts at once, as a worker would; list the tenants swept."""
-    tenants: list[int] = []
-
-    def record(sender=None, task=None, args=(), **kwargs):
-        if task is not None and task.name == "reminders.sweep_tenant":
-            tenants.append(args[0])
-
-    task_prerun.connect(record, weak=False)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield tenants
-    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
-    task_prerun.disconnect(record)
+    with run_at_once("reminders.sweep_tenant") as tenants:
+        yield tenants
 
 
 def today() -> date:
