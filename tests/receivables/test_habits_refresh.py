@@ -5,7 +5,7 @@ while a refresh runs is not lost."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -85,7 +85,13 @@ def test_payments_written_in_bulk_bring_their_tenant_back(tenant, refreshed):
 
     upsert_payments(
         tenant,
-        [{"customer_external_id": "L", "amount": Decimal("100.00"), "received_on": date.today()}],
+        [
+            {
+                "customer_external_id": "L",
+                "amount": Decimal("100.00"),
+                "received_on": timezone.localdate(),
+            }
+        ],
     )
 
     invoice.refresh_from_db()
