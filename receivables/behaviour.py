@@ -12,15 +12,14 @@ costs nothing; a refresh writes only the customers whose habits changed.
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from kapittx.bulk import update_values
 from kapittx.localtime import local_today, start_of_day
 from kapittx.models import Tenant
 from kapittx.tenancy import scoped
-from receivables.models import Customer, HabitsRefresh, Invoice, InvoiceStatus
-from receivables.reports import payment_behaviour
+from receivables.models import Customer, HabitsRefresh
+from receivables.reports import Behaviour, payment_behaviour
 from receivables.signals import customers_changed
 
 #: Habits are taken from invoices paid within this many days.
@@ -66,7 +65,7 @@ def refresh_payment_habits(
         # Unless an invoice changed since the claim (the moment is now, then), the habits
         # next change when the oldest payment counted leaves the window.
         HabitsRefresh.objects.filter(tenant_id=tenant.pk, due_at=claimed).update(
-            due_at=_window_moves(tenant, since)
+            due_at=_window_moves(tenant, habits)
         )
     return ids
 
@@ -108,14 +107,10 @@ def _set_moment(tenant_id: int, moment: datetime, *, only_sooner: bool) -> None:
         )
 
 
-def _window_moves(tenant: Tenant, since: date) -> datetime | None:
-    """Return the start of the tenant's day on which the oldest payment counted since
-    ``since`` leaves the window, or None when none is counted."""
-    oldest = (
-        scoped(Invoice, tenant)
-        .filter(status=InvoiceStatus.PAID, paid_on__gte=since)
-        .aggregate(oldest=Min("paid_on"))["oldest"]
-    )
+def _window_moves(tenant: Tenant, habits: dict[int, Behaviour]) -> datetime | None:
+    """Return the start of the tenant's day on which the oldest payment counted in
+    ``habits`` leaves the window, or None when none is counted."""
+    oldest = min((habit.first_paid_on for habit in habits.values()), default=None)
     if oldest is None:
         return None
     return start_of_day(oldest + timedelta(days=HABIT_WINDOW_DAYS + 1), tenant.time_zone)

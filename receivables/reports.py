@@ -6,7 +6,7 @@ write-off dates, so they are right for any day, not only today.
 """
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -266,6 +266,8 @@ class Behaviour:
     average_days_to_pay: Decimal
     average_days_late: Decimal
     share_paid_late: Decimal  # percent of paid invoices settled after their due date
+    #: The earliest payment date counted (the day it leaves a moving window matters).
+    first_paid_on: date | None = field(default=None, compare=False)
 
 
 def payment_behaviour(
@@ -293,6 +295,7 @@ def payment_behaviour(
         average_days_to_pay=("days_to_pay", "mean"),
         average_days_late=("days_late", "mean"),
         share_paid_late=("late", "mean"),
+        first_paid_on=("paid_on", "min"),
     )
     return {
         int(customer_id): Behaviour(
@@ -301,6 +304,7 @@ def payment_behaviour(
             average_days_to_pay=_one_dp(row.average_days_to_pay),
             average_days_late=_one_dp(row.average_days_late),
             share_paid_late=_one_dp(row.share_paid_late * 100),
+            first_paid_on=row.first_paid_on.date(),
         )
         for customer_id, row in grouped.iterrows()
     }
