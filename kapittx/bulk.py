@@ -14,6 +14,8 @@ from operator import attrgetter
 
 from django.db import connection, models
 
+from kapittx.write_behind import execute, read_ahead
+
 #: Rows per statement.
 PAGE = 20000
 
@@ -124,7 +126,7 @@ def _insert(
         if connection.vendor == "postgresql":
             for page in _pages(prepared):
                 source, params = _rows_source(fields, page)
-                cursor.execute(f"INSERT INTO {table} ({names}) {source} {conflict}", params)
+                execute(f"INSERT INTO {table} ({names}) {source} {conflict}", params)
         else:
             marks = ", ".join(["%s"] * len(fields))
             # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
@@ -185,7 +187,7 @@ def update_values(
             sets = ", ".join(f"{name} = v.{name}" for name in quoted[1:])
             for page in _pages(prepared):
                 source, params = _rows_source(fields, page)
-                cursor.execute(
+                execute(
                     f"UPDATE {table} SET {sets} FROM ({source}) AS v({', '.join(names)}) "
                     f"WHERE {table}.{quoted[0]} = v.kapittx_key",
                     params,
@@ -215,19 +217,16 @@ def text_array(values: Iterable[str]) -> str:
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
-    """Return ``count`` new primary keys from ``model``'s sequence (PostgreSQL)."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_get_serial_sequence(%s, %s)",
-            [connection.ops.quote_name(table), model._meta.pk.column],
-        )
-        # Named once: looked up again for each key, the sequence costs more than its keys.
-        cursor.execute(
-            "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
-            [cursor.fetchone()[0], count],
-        )
-        return cursor.fetchone()[0] or []
+    """Return ``count`` new primary keys from ``model``'s sequence (PostgreSQL). Inside
+    ``write_behind()`` they are taken without waiting for the writes queued (a sequence
+    depends on none of them)."""
+    (keys,) = read_ahead(
+        # The sequence is named once: looked up for each key, it costs more than its keys.
+        "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
+        "SELECT array_agg(nextval(s.seq)) FROM s, generate_series(1, %s)",
+        [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
+    )[0]
+    return keys or []
 
 
 class Row:
@@ -271,8 +270,18 @@ _DEFAULTS: dict[type[models.Model], dict] = {}
 _FRESH: dict[type[models.Model], list] = {}
 
 
+def give_keys(model: type[models.Model], objects: list) -> None:
+    """Give ``objects`` (``Row``s or unsaved instances of ``model``) their keys ahead of
+    ``create``, so that rows pointing at them can be built before anything is written
+    (PostgreSQL; elsewhere ``create`` gives them as it inserts)."""
+    if connection.vendor == "postgresql" and objects:
+        for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+            _set_key(model, obj, pk)
+
+
 def create(model: type[models.Model], objects: list) -> None:
-    """INSERT ``objects`` (``Row``s or unsaved instances of ``model``) and give each its key.
+    """INSERT ``objects`` (``Row``s or unsaved instances of ``model``) and give each its key,
+    unless ``give_keys`` gave it.
 
     On PostgreSQL the keys are taken from the sequence first and the rows travel as arrays,
     skipping the per-value preparation of ``bulk_create`` that costs more than the insert;
@@ -290,8 +299,7 @@ def create(model: type[models.Model], objects: list) -> None:
         for obj, instance in zip(objects, instances, strict=True):
             _set_key(model, obj, instance.pk)
         return
-    for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
-        _set_key(model, obj, pk)
+    give_keys(model, [obj for obj in objects if obj.pk is None])
     row = attrgetter("pk", *(field.attname for field in fields))
     _insert(model, [model._meta.pk.name, *(field.name for field in fields)], map(row, objects), "")
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kapittx import write_behind
 from kapittx.bulk import update_values
 from kapittx.localtime import local_today, start_of_day
 from kapittx.models import Tenant
@@ -98,13 +99,12 @@ def _claim(tenant_id: int) -> datetime:
 def _set_moment(tenant_id: int, moment: datetime, *, only_sooner: bool) -> None:
     table = connection.ops.quote_name(HabitsRefresh._meta.db_table)
     sooner = f" WHERE {table}.due_at IS NULL OR {table}.due_at > excluded.due_at"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (tenant_id, due_at) VALUES (%s, %s) "
-            f"ON CONFLICT (tenant_id) DO UPDATE SET due_at = excluded.due_at"
-            + (sooner if only_sooner else ""),
-            [tenant_id, connection.ops.adapt_datetimefield_value(moment)],
-        )
+    write_behind.execute(
+        f"INSERT INTO {table} (tenant_id, due_at) VALUES (%s, %s) "
+        f"ON CONFLICT (tenant_id) DO UPDATE SET due_at = excluded.due_at"
+        + (sooner if only_sooner else ""),
+        [tenant_id, connection.ops.adapt_datetimefield_value(moment)],
+    )
 
 
 def _window_moves(tenant: Tenant, habits: dict[int, Behaviour]) -> datetime | None:

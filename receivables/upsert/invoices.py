@@ -17,6 +17,7 @@ from django.utils import timezone
 from kapittx import bulk, cycle_collector, events
 from kapittx.localtime import local_today
 from kapittx.models import Tenant
+from kapittx.write_behind import write_behind
 from receivables.balances import LedgerError, derive, refresh_many
 from receivables.event_data import invoice_data
 from receivables.ledger import MAX_AMOUNT
@@ -53,6 +54,9 @@ COLUMNS = [
     "voided_on",
 ]
 ATTNAMES = [name if name != "customer" else "customer_id" for name in COLUMNS]
+#: New invoices written at a time while the next items are checked (a small page starts the
+#: database's share of the work soon after the first items, and leaves little after the last).
+PAGE = 5000
 _url = URLValidator(schemes=["http", "https"])
 
 
@@ -82,7 +86,7 @@ def upsert_invoices(
     nothing."""
     errors = Errors()
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), write_behind():
         batch = _Batch(
             errors,
             Customers(tenant, items),
@@ -90,7 +94,14 @@ def upsert_invoices(
             now=now,
             today=local_today(now, tenant.time_zone),
         )
-        plans = [_plan(batch, index, item) for index, item in progress.checked(items, on_progress)]
+        plans, sent = [], 0
+        for index, item in progress.checked(items, on_progress):
+            plans.append(_plan(batch, index, item))
+            # New invoices are written a page at a time while the next ones are checked,
+            # as long as all is well so far; a bad item later rolls them back.
+            if not dry_run and len(plans) - sent == PAGE and not errors.found:
+                _create(tenant, plans[sent:], batch)
+                sent = len(plans)
         errors.raise_if_any()
         written = Written(notes=errors.notes)
         for plan in plans:
@@ -102,6 +113,7 @@ def upsert_invoices(
             else:
                 written.unchanged += 1
         if not dry_run:
+            _create(tenant, plans[sent:], batch)
             _write(tenant, plans, batch, on_progress)
             written.ids = [plan.invoice.pk for plan in plans]
     return written
@@ -363,9 +375,13 @@ def _already_paid(errors, index, item, plan: Plan, applied) -> None:
         )
 
 
-def _write(tenant, plans: list[Plan], batch: _Batch, on_progress) -> None:
-    now, today = batch.now, batch.today
-    new = [plan for plan in plans if plan.new]
+def _create(tenant, plans: list[Plan | None], batch: _Batch) -> None:
+    """Write the new invoices among ``plans`` and what they arrive with already paid, and
+    tell the layers above of them."""
+    today, now = batch.today, batch.now
+    new = [plan for plan in plans if plan is not None and plan.new]
+    if not new:
+        return
     for plan in new:
         invoice = plan.invoice
         invoice.balance = invoice.total
@@ -374,17 +390,34 @@ def _write(tenant, plans: list[Plan], batch: _Batch, on_progress) -> None:
         derive(
             invoice, {"paid": plan.pay, "last_applied": plan.paid_on or today} if plan.pay else {}
         )
+    paying = [plan for plan in new if plan.pay]
+    payments = _payments_before(tenant, paying, today, now)
+    # Every key is taken before the first row is sent (see ``kapittx.write_behind``).
+    bulk.give_keys(Payment, payments)
     bulk.create(Invoice, [plan.invoice for plan in new])
-    progress.written(on_progress, len(new), len(plans))
+    _allocate_before(tenant, paying, payments, now)
+    invoices_changed.send(
+        sender=Invoice,
+        tenant_id=tenant.pk,
+        invoice_ids=[p.invoice.pk for p in new if p.invoice.status in OPEN_STATUSES],
+        new_ids=[p.invoice.pk for p in new],
+    )
+
+
+def _write(tenant, plans: list[Plan], batch: _Batch, on_progress) -> None:
+    """Write the changes to stored invoices (``_create`` wrote the new ones) and announce
+    them all."""
+    now, today = batch.now, batch.today
+    progress.written(on_progress, sum(plan.new for plan in plans), len(plans))
     changed = [plan.invoice for plan in plans if plan.changed and not plan.new]
     bulk.update_values(
         Invoice,
         [*COLUMNS, "updated_at"],
         [(i.pk, *(getattr(i, name) for name in ATTNAMES), now) for i in changed],
     )
-    paying = [plan for plan in plans if plan.pay]
-    _record_paid_before(tenant, paying, today, now)
-    rederive = {i.pk: i for i in [*changed, *(p.invoice for p in paying if not p.new)]}
+    paying = [plan for plan in plans if plan.pay and not plan.new]
+    _allocate_before(tenant, paying, _payments_before(tenant, paying, today, now), now)
+    rederive = {i.pk: i for i in [*changed, *(p.invoice for p in paying)]}
     try:
         refresh_many(list(rederive.values()))
     except LedgerError as exc:  # the checks above keep this from happening
@@ -394,8 +427,9 @@ def _write(tenant, plans: list[Plan], batch: _Batch, on_progress) -> None:
     _announce(tenant, plans, changed, rederive)
 
 
-def _record_paid_before(tenant, paying: list[Plan], today, now) -> None:
-    payments = [
+def _payments_before(tenant, paying: list[Plan], today, now) -> list[bulk.Row]:
+    """Return the payments that carry what ``paying`` were paid before they arrived."""
+    return [
         bulk.Row(
             Payment,
             tenant_id=tenant.pk,
@@ -411,36 +445,33 @@ def _record_paid_before(tenant, paying: list[Plan], today, now) -> None:
         )
         for plan in paying
     ]
+
+
+def _allocate_before(tenant, paying: list[Plan], payments: list[bulk.Row], now) -> None:
+    """Write ``payments`` and allocate each in full to its invoice."""
     bulk.create(Payment, payments)
-    bulk.create(
+    bulk.insert(
         Allocation,
-        [
-            bulk.Row(
-                Allocation,
-                tenant_id=tenant.pk,
-                invoice_id=plan.invoice.pk,
-                payment_id=payment.pk,
-                amount=plan.pay,
-                applied_on=payment.received_on,
-                created_at=now,
-            )
+        ["tenant", "invoice", "payment", "amount", "applied_on", "created_at"],
+        (
+            (tenant.pk, plan.invoice.pk, payment.pk, plan.pay, payment.received_on, now)
             for plan, payment in zip(paying, payments, strict=True)
-        ],
+        ),
     )
 
 
 def _announce(tenant, plans: list[Plan], changed, rederived) -> None:
     moved = {*(i.pk for i in changed), *rederived}
-    invoices_changed.send(
-        sender=Invoice,
-        tenant_id=tenant.pk,
-        invoice_ids=[
-            p.invoice.pk
-            for p in plans
-            if (p.new or p.invoice.pk in moved) and p.invoice.status in OPEN_STATUSES
-        ],
-        new_ids=[p.invoice.pk for p in plans if p.new],
-    )
+    if moved:  # the new ones were told of as they were written
+        invoices_changed.send(
+            sender=Invoice,
+            tenant_id=tenant.pk,
+            invoice_ids=[
+                p.invoice.pk
+                for p in plans
+                if not p.new and p.invoice.pk in moved and p.invoice.status in OPEN_STATUSES
+            ],
+        )
     events.publish_many(
         tenant.pk,
         (

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from kapittx import events
-from receivables import ledger
+from receivables import ledger, signals
 from receivables.models import Invoice, Payment, PaymentSource
-from receivables.upsert import Refused, progress, upsert_invoices
+from receivables.upsert import Refused, invoices, progress, upsert_invoices
 from reminders.models import ReminderPosition
 from tests.reminders.scenario import make_customer
 
@@ -219,3 +219,36 @@ def test_a_large_batch_tells_its_progress_while_it_is_checked_and_written(
     told.clear()
     upsert_invoices(tenant, items[:3], dry_run=True, on_progress=lambda *r: told.append(r))
     assert told == [("checking", 0, 3), ("checking", 2, 3)]
+
+
+def test_a_batch_written_a_page_at_a_time_is_still_all_or_nothing(tenant, customer, monkeypatch):
+    monkeypatch.setattr(invoices, "PAGE", 2)
+    told = []
+
+    def listen(sender, tenant_id, invoice_ids, new_ids=(), **kwargs):
+        told.append(sorted(new_ids))
+
+    signals.invoices_changed.connect(listen)
+    try:
+        good = [
+            _item(f"INV-{n}", **({"amount_paid": D("19.00")} if n % 2 else {})) for n in range(5)
+        ]
+        with pytest.raises(Refused) as refused:
+            upsert_invoices(tenant, [*good, _item("INV-0")])
+        assert [(e.index, e.code) for e in refused.value.errors] == [(5, "duplicate")]
+        assert told  # the first pages were written before the bad item was reached
+        for model in (Invoice, Payment, ReminderPosition):
+            assert not model.objects.filter(tenant=tenant).exists()
+
+        told.clear()
+        written = upsert_invoices(tenant, good)
+    finally:
+        signals.invoices_changed.disconnect(listen)
+    assert told == [written.ids[0:2], written.ids[2:4], written.ids[4:5]]
+    stored = Invoice.objects.in_bulk(written.ids)
+    assert [stored[pk].number for pk in written.ids] == [f"INV-{n}" for n in range(5)]
+    assert [stored[pk].balance for pk in written.ids] == [D("119"), D("100")] * 2 + [D("119")]
+    assert sorted(
+        Payment.objects.filter(tenant=tenant).values_list("allocations__invoice_id", flat=True)
+    ) == [written.ids[1], written.ids[3]]
+    assert ReminderPosition.objects.filter(pk__in=written.ids).count() == 5
