@@ -89,7 +89,7 @@ def read_file(
 def _stripped(column: pd.Series) -> pd.Series:
     """Return ``column`` as text with outer spaces removed (a plain loop: cheaper per value
     than pandas' string methods)."""
-    texts = [str(value).strip() for value in column.fillna("").to_numpy(dtype=object)]
+    texts = [value.strip() for value in column.fillna("").to_numpy(dtype=object)]
     return pd.Series(texts, index=column.index, dtype=str)
 
 
@@ -201,6 +201,7 @@ def _pandas_csv(text: str, delimiter: str, headers: list[str], nrows: int | None
         index_col=False,
         dtype=str,
         keep_default_na=False,
+        na_filter=False,  # no cell is missing: empty ones are "", and looking costs time
         skip_blank_lines=False,
         nrows=nrows,
     )
