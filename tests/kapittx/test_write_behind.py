@@ -37,10 +37,10 @@ def test_a_statement_sent_behind_runs_while_the_caller_goes_on(tenant, other_ses
     other_session.execute("SELECT pg_advisory_lock(%s)", [LOCK])
     with transaction.atomic():
         with connection.cursor() as cursor:
-            # Were the statement run on the caller's thread, the caller would wait here for
-            # a lock only the caller can have released: the statement fails instead.
             cursor.execute("SET LOCAL lock_timeout = '10s'")
         with write_behind.write_behind():
+            # Run on the caller's thread, this would wait for the unlock on the next line,
+            # which the caller could not reach: it would fail at the lock timeout.
             write_behind.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
             other_session.execute("SELECT pg_advisory_unlock(%s)", [LOCK])
         # Leaving the block waited for it: the transaction holds the lock now.
