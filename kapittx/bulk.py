@@ -122,17 +122,17 @@ def _insert(
         return
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        for page in _pages(prepared):
+            source, params = _rows_source(fields, page)
+            execute(f"INSERT INTO {table} ({names}) {source} {conflict}", params)
+        return
+    marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for page in _pages(prepared):
-                source, params = _rows_source(fields, page)
-                execute(f"INSERT INTO {table} ({names}) {source} {conflict}", params)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) SELECT {marks} WHERE true {conflict}", prepared
-            )
+        # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) SELECT {marks} WHERE true {conflict}", prepared
+        )
 
 
 def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
@@ -182,22 +182,22 @@ def update_values(
     # The key's values arrive under a name of their own, so a key that is also updated
     # (a row moving to another parent) is matched by its old value.
     names = ["kapittx_key", *quoted[1:]]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sets = ", ".join(f"{name} = v.{name}" for name in quoted[1:])
-            for page in _pages(prepared):
-                source, params = _rows_source(fields, page)
-                execute(
-                    f"UPDATE {table} SET {sets} FROM ({source}) AS v({', '.join(names)}) "
-                    f"WHERE {table}.{quoted[0]} = v.kapittx_key",
-                    params,
-                )
-        else:
-            sets = ", ".join(f"{name} = %s" for name in quoted[1:])
-            cursor.executemany(
-                f"UPDATE {table} SET {sets} WHERE {quoted[0]} = %s",
-                [(*row[1:], row[0]) for row in prepared],
+    if connection.vendor == "postgresql":
+        sets = ", ".join(f"{name} = v.{name}" for name in quoted[1:])
+        for page in _pages(prepared):
+            source, params = _rows_source(fields, page)
+            execute(
+                f"UPDATE {table} SET {sets} FROM ({source}) AS v({', '.join(names)}) "
+                f"WHERE {table}.{quoted[0]} = v.kapittx_key",
+                params,
             )
+        return
+    sets = ", ".join(f"{name} = %s" for name in quoted[1:])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {sets} WHERE {quoted[0]} = %s",
+            [(*row[1:], row[0]) for row in prepared],
+        )
 
 
 def update_rows(model: type[models.Model], columns: Sequence[str], objects: list) -> None:

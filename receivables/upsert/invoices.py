@@ -5,6 +5,7 @@ status changes an accounting system may make, and what it says is already paid.
 """
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -86,7 +87,9 @@ def upsert_invoices(
     nothing."""
     errors = Errors()
     now = timezone.now()
-    with transaction.atomic(), write_behind():
+    # A batch of one page gains nothing from writing behind: its rows follow all the checks.
+    behind = write_behind() if len(items) > PAGE else nullcontext()
+    with transaction.atomic(), behind:
         batch = _Batch(
             errors,
             Customers(tenant, items),
@@ -375,11 +378,11 @@ def _already_paid(errors, index, item, plan: Plan, applied) -> None:
         )
 
 
-def _create(tenant, plans: list[Plan | None], batch: _Batch) -> None:
+def _create(tenant, plans: list[Plan], batch: _Batch) -> None:
     """Write the new invoices among ``plans`` and what they arrive with already paid, and
     tell the layers above of them."""
     today, now = batch.today, batch.now
-    new = [plan for plan in plans if plan is not None and plan.new]
+    new = [plan for plan in plans if plan.new]
     if not new:
         return
     for plan in new:
