@@ -147,6 +147,8 @@ def test_edit_a_workflow_step_in_the_table(page, live_server, tenant, owner, acc
 
     page.fill("#id_steps-2-offset_days", "9")
     page.select_option("#id_steps-2-tone", "firm")
+    # The button's script is deferred: a click before it has run adds nothing.
+    page.wait_for_load_state("domcontentloaded")
     page.click("#add-step")
     page.fill("#id_steps-6-offset_days", "45")
     page.select_option("#id_steps-6-channel", "task")
